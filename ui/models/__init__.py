@@ -1,0 +1,1 @@
+"""Qt item models fed with rows by their views; they never fetch data themselves."""

@@ -1,0 +1,131 @@
+"""The table model of the patient's records, fed whole rows by its owner (Vorta's idea).
+
+Owns the mapping from :class:`wallet.vault.RecordMeta` values to table cells: column constants
+(``COL_*``), display text, sort keys (:data:`SORT_ROLE`), the record id (:data:`RECORD_ID_ROLE`) and
+tool tips. It is fed with :meth:`RecordsModel.set_rows` and never asks anyone for data.
+
+Must not call the bridge or the service, nor decide anything about records; it only renders the
+values it was given. Titles are health data: they live in memory only and are never logged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from ui import strings
+
+if TYPE_CHECKING:
+    from wallet.vault import RecordMeta
+
+COL_TITLE: Final = 0
+COL_TYPE: Final = 1
+COL_SIZE: Final = 2
+COL_ADDED: Final = 3
+COL_SOURCE: Final = 4
+COLUMN_COUNT: Final = 5
+
+RECORD_ID_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 1
+"""The record's id (str), the same for every column of a row."""
+SORT_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 2
+"""A value that sorts naturally: sizes as numbers, dates as timestamps, text case-folded."""
+
+_HEADERS: Final = (
+    strings.COL_TITLE,
+    strings.COL_TYPE,
+    strings.COL_SIZE,
+    strings.COL_ADDED,
+    strings.COL_SOURCE,
+)
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class RecordsModel(QAbstractTableModel):
+    """Rows of :class:`RecordMeta`, one per record, in the order given."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[RecordMeta] = []
+
+    def set_rows(self, rows: Sequence[RecordMeta]) -> None:
+        """Replace every row (the vault's list is small; a full reset keeps the model simple)."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        """Forget every row (on lock: titles must not outlive the session on screen)."""
+        self.set_rows([])
+
+    def record_at(self, row: int) -> RecordMeta | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    # -- QAbstractTableModel ---------------------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
+        return 0 if parent.isValid() else COLUMN_COUNT
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < COLUMN_COUNT
+        ):
+            return _HEADERS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        meta = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(meta, column)
+        if role == SORT_ROLE:
+            return self._sort_key(meta, column)
+        if role == RECORD_ID_ROLE:
+            return meta.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{meta.title}\n{meta.media_type}, {strings.human_size(meta.size)}\n{meta.id}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == COL_SIZE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _display(meta: RecordMeta, column: int) -> str | None:
+        if column == COL_TITLE:
+            return meta.title
+        if column == COL_TYPE:
+            return meta.media_type
+        if column == COL_SIZE:
+            return strings.human_size(meta.size)
+        if column == COL_ADDED:
+            return meta.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        if column == COL_SOURCE:
+            return meta.source_name
+        return None
+
+    @staticmethod
+    def _sort_key(meta: RecordMeta, column: int) -> str | int | float | None:
+        if column == COL_TITLE:
+            return meta.title.casefold()
+        if column == COL_TYPE:
+            return meta.media_type
+        if column == COL_SIZE:
+            return meta.size
+        if column == COL_ADDED:
+            return meta.created_at.timestamp()
+        if column == COL_SOURCE:
+            return meta.source_name.casefold()
+        return None

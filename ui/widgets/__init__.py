@@ -1,0 +1,1 @@
+"""Reusable widgets that render values they are given; no rules and no core calls inside."""
