@@ -3,8 +3,10 @@
 Starts the real window under Xvfb (``xvfb-run``; reused if DISPLAY is set) with a throwaway data
 directory and the fast test KDF (the wallet is discarded afterwards), drives it through welcome,
 create (count, words, confirm, password), restore (with a mistyped word), records (with a viewer),
-receive, settings and unlock (with a wrong password), and saves
-``docs/screenshots/<screen>@<N>x.png``.
+share (a registered provider looked up, one record chosen), consents (an active share), activity,
+the provider role (registered, "shared with me"), receive, settings and unlock (with a wrong
+password), and saves ``docs/screenshots/<screen>@<N>x.png``. The chain screens use a real local
+anvil node in a throwaway chain home, stopped at the end.
 Each scale runs in its own process because ``QT_SCALE_FACTOR`` is read when Qt starts.
 """
 
@@ -37,6 +39,7 @@ async def drive(scale: int, data_dir: Path, files_dir: Path) -> None:
     from ui.bridge import Bridge
     from ui.idle_lock import IdleLock
     from ui.main_window import MainWindow
+    from ui.views.share import RECORD_ID_ROLE
     from wallet.datadir import DataDir
     from wallet.events import EventBus
     from wallet.kdf import KdfParams
@@ -55,7 +58,7 @@ async def drive(scale: int, data_dir: Path, files_dir: Path) -> None:
 
     async def settle(seconds: float = 0.3) -> None:
         await asyncio.sleep(seconds)
-        app.processEvents()
+        # (qasync runs Qt events while this sleeps; processEvents here would re-enter tasks)
 
     def shot(name: str, widget: QWidget | None = None) -> None:
         path = OUT / f"{name}@{scale}x.png"
@@ -112,11 +115,62 @@ async def drive(scale: int, data_dir: Path, files_dir: Path) -> None:
     await settle()
     shot("record-viewer", viewers[0])
     viewers[0].close()
-    window.show_section(1)
+    # A provider registers (second wallet), then the patient shares one record with it.
+    provider_service = WalletService(
+        DataDir(data_dir.parent / "provider"),
+        events=EventBus(),
+        kdf_factory=KdfParams.fast_for_tests,
+    )
+    provider_service.create(PASSWORD, words=12)
+    provider_bridge = Bridge(provider_service)
+    provider_window = MainWindow(IdleLock(parent=app), provider_bridge)
+    provider_window.show()
+    await settle()
+    await provider_bridge.register_provider("Northside Family Clinic", _kind("PROVIDER"), "GP-4471")
+    provider_address = provider_service.address(0)
+
+    def section(screen: QWidget) -> None:
+        window.show_section(window.pages.indexOf(screen))
+
+    share = window.share
+    section(share)
+    await settle(0.5)
+    share.address_edit.setText(provider_address)
+    await share._use_target(provider_address)
+    share.set_record_checked(share.records_list.item(0).data(RECORD_ID_ROLE))
+    await settle()
+    shot("share")
+    record_id = str(share.records_list.item(0).data(RECORD_ID_ROLE))
+    purpose = share.purpose_combo.currentData()
+    bundle = files_dir / "northside.pwshare"
+    await bridge.create_share(share.provider, [record_id], purpose, 30, bundle)
+    section(window.consents)
+    for _ in range(100):
+        await settle(0.1)
+        if any(r.status == "active" for r in window.consents.model.rows()):
+            break
+    window.consents.table.selectRow(0)
+    await settle()
+    shot("consents")
+    section(window.activity)
+    await settle(1.0)
+    shot("activity")
+    provider_window.show_section(provider_window.pages.indexOf(provider_window.provider))
+    for _ in range(100):
+        await settle(0.1)
+        if provider_window.provider.table.rowCount():
+            break
+    await settle()
+    shot("provider", provider_window)
+    await provider_bridge.close_chain()
+    provider_window.close()
+    provider_bridge.close()
+
+    section(window.receive)
     await settle(0.8)
     shot("receive")
-    window.show_section(2)
-    await settle()
+    section(window.settings)
+    await settle(1.0)
     shot("settings")
     window.lock_now()
     await settle()
@@ -144,8 +198,15 @@ async def drive(scale: int, data_dir: Path, files_dir: Path) -> None:
     shot("restore", restore_window)
     restore_window.close()
     other_bridge.close()
+    await bridge.close_chain()
     window.close()
     bridge.close()
+
+
+def _kind(name: str):  # type: ignore[no-untyped-def]
+    from wallet.chain.registries import ProviderKind
+
+    return ProviderKind[name]
 
 
 def child(scale: int) -> int:
@@ -159,8 +220,16 @@ def child(scale: int) -> int:
     with tempfile.TemporaryDirectory(prefix="pw-shots-") as tmp:
         files = Path(tmp) / "files"
         files.mkdir()
+        os.environ["PATIENT_WALLET_CHAIN_HOME"] = str(Path(tmp) / "chain-home")
+        from wallet.chain.localnode import LocalNode
+
+        node = LocalNode()
         with loop:
-            loop.run_until_complete(drive(scale, Path(tmp) / "data", files))
+            try:
+                loop.run_until_complete(node.start())
+                loop.run_until_complete(drive(scale, Path(tmp) / "data", files))
+            finally:
+                loop.run_until_complete(node.stop())
     return 0
 
 

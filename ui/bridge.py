@@ -17,6 +17,20 @@ traceback and reported once through ``error`` as a sentence, never as a tracebac
 Must not build widgets, read or write files itself, or keep secrets: a password passes straight
 through to the service, and recovery words live only as long as the onboarding screen holds them.
 
+Chain: one :class:`~wallet.chain.service.ChainService` per event loop, built lazily on the qasync
+loop for the network chosen in the settings (the local node is started when that profile is used
+and is not running). Pure chain reads (status, provider look-up, "shared with me"), provider
+registration and the follower run there as coroutines; the follower's plain events come back as
+``consentChanged``, ``providerChanged``, ``blockSeen`` and ``connectionChanged``. Share work
+(create, revoke, list, provider open) touches the vault and does CPU-heavy bundle building or
+decryption, so it runs on the core worker thread inside its own short-lived event loop with its
+own chain connection (one service per loop), keeping every vault access on that one thread.
+Transactions report ``transactionPending(what)`` then ``transactionConfirmed(what, tx_hash)``.
+
+Audit: while unlocked the bridge appends identifiers-only entries (unlock, lock, import, export,
+share, grant, revoke, provider open/registration) to the sealed :mod:`wallet.audit` log, on the
+worker thread.
+
 Start-up: the core's heavy modules (``wallet.service`` pulls in eth-account) are imported only
 for type checking here; :mod:`ui.app` loads them on a worker thread after the window shows, and
 the pure-rule helpers below import their modules on first use.
@@ -30,6 +44,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import importlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -40,6 +55,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
 from ui import strings
+from wallet.audit import AUDIT_PURPOSE, AuditEntry, AuditKind, AuditLog
 from wallet.errors import WalletError
 from wallet.events import (
     EventBus,
@@ -49,8 +65,15 @@ from wallet.events import (
 )
 
 if TYPE_CHECKING:  # the core's heavy modules load after the first window shows (ui.app)
+    from wallet.addresses import ParsedAddress
+    from wallet.chain.profiles import NetworkProfile
+    from wallet.chain.registries import ConsentInfo, ProviderInfo, ProviderKind
+    from wallet.chain.service import ChainService, ChainStatus
+    from wallet.consent import Purpose
     from wallet.password_policy import PasswordStrength
     from wallet.service import WalletService
+    from wallet.share.opener import OpenedRecord
+    from wallet.share.service import CreatedShare, RevokedShare, ShareService, ShareStatus
     from wallet.vault import RecordMeta
 
 log = logging.getLogger(__name__)
@@ -59,6 +82,12 @@ T = TypeVar("T")
 
 PROGRESS_INTERVAL_S = 0.05
 """At most one progress signal per 50 ms: a 1 GB import must not flood the GUI thread."""
+
+FOLLOW_INTERVAL_S = 0.5
+"""How often the follower polls the node for new blocks."""
+
+LOCAL_TOP_UP_BELOW_WEI = 10**18
+"""Local development chain only: top the signing account up below 1 ether (as the CLI does)."""
 
 
 class Bridge(QObject):
@@ -71,6 +100,14 @@ class Bridge(QObject):
     busy = Signal(bool)
     progress = Signal(int, int)  # done, total (bytes)
 
+    consentChanged = Signal(object)  # wallet.chain.follower.ConsentChanged
+    providerChanged = Signal(object)  # wallet.chain.follower.ProviderChanged
+    blockSeen = Signal(int, int)  # number, timestamp
+    connectionChanged = Signal(bool, str)  # connected, one sentence
+    transactionPending = Signal(str)  # what: "grant", "revoke", "register"
+    transactionConfirmed = Signal(str, str)  # what, tx hash
+    activityChanged = Signal()  # a new audit entry was written
+
     _post = Signal(object)  # a callable to run on the GUI thread (queued from worker threads)
 
     def __init__(self, service: WalletService, parent: QObject | None = None) -> None:
@@ -79,6 +116,10 @@ class Bridge(QObject):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="wallet-core")
         self._busy_count = 0
         self._closed = False
+        self._audit: AuditLog | None = None
+        self._chain: ChainService | None = None
+        self._chain_loop: asyncio.AbstractEventLoop | None = None
+        self._follow_task: asyncio.Task[None] | None = None
         self._post.connect(self._run_posted, Qt.ConnectionType.QueuedConnection)
         events: EventBus = service.events
         self._unsubscribe = [
@@ -97,6 +138,15 @@ class Bridge(QObject):
         self._post.emit(functools.partial(self.locked.emit, event.reason))
 
     def _on_unlocked(self, _event: WalletUnlockedEvent) -> None:
+        # Runs on the thread that unlocked (the worker): derive the audit key while the session is
+        # fresh and log the unlock before the GUI hears of it.
+        try:
+            self._audit = AuditLog.in_data_dir(
+                self._service.data_dir.root, self._service.session.subkey(AUDIT_PURPOSE)
+            )
+            self._write_audit(self._audit, AuditEntry(AuditKind.UNLOCK))
+        except WalletError:
+            log.exception("the audit log could not record the unlock")
         self._post.emit(self.unlocked.emit)
 
     def _on_records_changed(self, _event: RecordsChangedEvent) -> None:
@@ -190,6 +240,15 @@ class Bridge(QObject):
 
         return generate_mnemonic(count)
 
+    async def purposes(self) -> list[Purpose]:
+        """The purposes of use a consent can name, in the core's order (imported off the GUI)."""
+        consent = await self.run_blocking(importlib.import_module, "wallet.consent")
+        return list(consent.Purpose)
+
+    async def provider_kinds(self) -> list[ProviderKind]:
+        registries = await self.run_blocking(importlib.import_module, "wallet.chain.registries")
+        return list(registries.ProviderKind)
+
     # -- lifecycle ---------------------------------------------------------------------------------
 
     async def create_wallet(self, words: str, password: str, passphrase: str = "") -> None:
@@ -208,7 +267,14 @@ class Bridge(QObject):
         await self.run_blocking(self._service.unlock, password)
 
     def lock(self, reason: str = "user") -> None:
-        """Wipe the session now; ``locked`` follows if it was unlocked."""
+        """Wipe the session now; ``locked`` follows if it was unlocked.
+
+        The lock entry is sealed with the audit key before the session goes and written on the
+        worker thread; the follower stops (a locked wallet watches nothing).
+        """
+        self.audit(AuditKind.LOCK, reason=reason)
+        self._audit = None
+        self.stop_following()
         self._service.lock(reason)
 
     async def address(self, index: int = 0) -> str:
@@ -233,9 +299,7 @@ class Bridge(QObject):
                 continue
             imported.append(meta)
         if imported:
-            # The vault has no event bus; until the service publishes RecordsChangedEvent itself,
-            # the bridge announces the change it caused.
-            self.recordsChanged.emit()
+            self.audit(AuditKind.IMPORT, record_ids=tuple(m.id for m in imported))
         return imported
 
     async def export_record(self, record_id: str, out: Path, *, overwrite: bool = False) -> None:
@@ -244,6 +308,7 @@ class Bridge(QObject):
         await self.run_blocking(
             lambda: self._service.vault.export(record_id, out, overwrite=overwrite, progress=report)
         )
+        self.audit(AuditKind.EXPORT, record_ids=(record_id,))
 
     async def read_record(self, record_id: str) -> bytes:
         """The decrypted record in memory, for viewing; nothing touches the disk."""
@@ -263,13 +328,345 @@ class Bridge(QObject):
 
         return await self.run_blocking(make)
 
+    # -- audit log ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _write_audit(audit: AuditLog, entry: AuditEntry) -> None:
+        try:
+            audit.append(entry)
+        except WalletError:
+            log.exception("the audit log could not be written")
+
+    def audit(self, kind: AuditKind, **fields: Any) -> None:
+        """Append an identifiers-only entry on the worker thread (no-op while locked).
+
+        The entry is built here, so its time is when it happened; the sealing key is the one
+        derived at unlock, held by the log object until the write is done.
+        """
+        audit = self._audit
+        if audit is None or self._closed:
+            return
+        try:
+            entry = AuditEntry(kind, **fields)
+        except WalletError:
+            log.exception("bad audit entry %s", kind)
+            return
+
+        def write() -> None:
+            self._write_audit(audit, entry)
+            self._post.emit(self.activityChanged.emit)
+
+        self._executor.submit(write)
+
+    async def audit_entries(self) -> list[AuditEntry]:
+        """The audit log, oldest first (``CorruptData`` if it was tampered with)."""
+        audit = self._audit
+        if audit is None:
+            return []
+        return await self.run_blocking(audit.entries)
+
+    # -- settings (readable while locked) ----------------------------------------------------------
+
+    @property
+    def auto_lock_minutes(self) -> int:
+        return self._settings_value("auto_lock_minutes", 10)
+
+    @property
+    def words_confirmed(self) -> bool:
+        return self._settings_value("words_confirmed", True)
+
+    @property
+    def network(self) -> str:
+        return self._settings_value("network", "local")
+
+    def _settings_value(self, name: str, default: Any) -> Any:
+        try:
+            return getattr(self._service.settings, name)
+        except WalletError as exc:
+            self.error.emit(exc.user_message)
+            return default
+
+    async def update_settings(self, **changes: Any) -> None:
+        """Persist ``changes`` (``auto_lock_minutes=``, ``words_confirmed=``, ``network=``).
+
+        Choosing another network drops the current chain connection; the next chain call and the
+        follower use the new one.
+        """
+        old_network = self.network
+        await self.run_blocking(self._service.update_settings, **changes)
+        if changes.get("network", old_network) != old_network:
+            await self.close_chain()
+            if self.is_unlocked:
+                self.start_following()
+
+    async def network_names(self) -> list[str]:
+        """The names of the network profiles (built-in examples, the user's file, ``local``)."""
+        profiles = await self.run_blocking(self._load_profiles)
+        return sorted(profiles, key=lambda name: (name != "local", name))
+
+    def _load_profiles(self) -> dict[str, NetworkProfile]:
+        from wallet.chain.localnode import LocalNode
+        from wallet.chain.profiles import load_profiles
+
+        return dict(load_profiles(self._service.data_dir.root, local=LocalNode().profile()))
+
+    def _profile(self) -> NetworkProfile:
+        from wallet.chain.profiles import select_profile
+
+        return select_profile(self._load_profiles(), self.network)
+
+    # -- chain (qasync loop) -----------------------------------------------------------------------
+
+    async def chain(self) -> ChainService:
+        """The chain service of this event loop for the chosen network (built on first use)."""
+        loop = asyncio.get_running_loop()
+        if self._chain is not None and self._chain_loop is loop:
+            return self._chain
+        profile = await self.run_blocking(self._profile)  # imports the chain stack off the GUI
+        if self._chain is not None and self._chain_loop is loop:
+            return self._chain  # another caller built it meanwhile
+        self._chain = self._service.chain(profile, auto_start_local=True)
+        self._chain_loop = loop
+        if self.is_unlocked:
+            self.start_following()
+        return self._chain
+
+    @property
+    def chain_in_use(self) -> bool:
+        """A chain service was built (a chain screen was opened) on the running loop."""
+        return self._chain is not None
+
+    async def close_chain(self) -> None:
+        """Stop following and disconnect (network change, shutdown)."""
+        self.stop_following()
+        chain, self._chain, self._chain_loop = self._chain, None, None
+        if chain is not None:
+            await chain.close()
+
+    async def chain_status(self) -> ChainStatus:
+        chain = await self.chain()
+        return await chain.status()
+
+    async def chain_id(self) -> int:
+        chain = await self.chain()
+        client = await chain.client()
+        return client.chain_id
+
+    async def _ready_to_sign(self) -> ChainService:
+        """The chain, connected; on the local development chain the account is topped up."""
+        chain = await self.chain()
+        client = await chain.client()
+        if chain.profile.local:
+            address = await self.address(0)
+            if await client.balance(address) < LOCAL_TOP_UP_BELOW_WEI:
+                await chain.fund(address)
+        return chain
+
+    def start_following(self) -> None:
+        """Follow the chain for this wallet's address; events arrive as signals. Idempotent."""
+        if self._follow_task is not None and not self._follow_task.done():
+            return
+        self._follow_task = asyncio.get_event_loop().create_task(self._follow())
+
+    def stop_following(self) -> None:
+        task, self._follow_task = self._follow_task, None
+        if task is not None and not task.done():
+            task.cancel()
+
+    @property
+    def is_following(self) -> bool:
+        return self._follow_task is not None and not self._follow_task.done()
+
+    async def _follow(self) -> None:
+        from wallet.chain.follower import (
+            BlockSeen,
+            ConnectionChanged,
+            ConsentChanged,
+            ProviderChanged,
+        )
+
+        try:
+            chain = await self.chain()
+            address = await self.address(0)
+            follower = await chain.follower(watch=[address], interval=FOLLOW_INTERVAL_S)
+        except WalletError as exc:
+            self.connectionChanged.emit(False, exc.user_message)
+            return
+        self.connectionChanged.emit(True, "")
+        try:
+            async for event in follower.events():
+                if isinstance(event, ConsentChanged):
+                    self.consentChanged.emit(event)
+                elif isinstance(event, ProviderChanged):
+                    self.providerChanged.emit(event)
+                elif isinstance(event, BlockSeen):
+                    self.blockSeen.emit(event.number, event.timestamp)
+                elif isinstance(event, ConnectionChanged):
+                    self.connectionChanged.emit(event.connected, event.message)
+        finally:
+            follower.stop()
+
+    async def find_provider(self, text: str) -> ProviderInfo:
+        """The registered provider at the address in ``text`` (address, URI, or a QR's text).
+
+        Refuses, with the core's sentence, text that is not a grantee address for this chain and
+        an address that is not a registered provider.
+        """
+        from wallet.share.errors import ProviderNotRegistered
+        from wallet.share.target import resolve_target
+
+        chain = await self.chain()
+        client = await chain.client()
+        parsed = await self.run_blocking(resolve_target, text, client.chain_id)
+        info = await chain.show_provider(parsed.address)
+        if not info.registered:
+            raise ProviderNotRegistered(
+                f"{parsed.address} is not a registered provider, so it has no encryption key to "
+                "share with; ask the provider to register first."
+            )
+        return info
+
+    async def my_provider_info(self) -> ProviderInfo:
+        """What the registry says about this wallet's own address (provider role)."""
+        chain = await self.chain()
+        return await chain.show_provider(await self.address(0))
+
+    async def consents_for_me(self) -> list[ConsentInfo]:
+        """Grants made to this wallet's address (provider role)."""
+        chain = await self.chain()
+        return await chain.consents_for_me()
+
+    async def register_provider(self, name: str, kind: ProviderKind, licence: str | None) -> str:
+        """Register this wallet's address as a provider; returns the mined transaction's hash."""
+        chain = await self._ready_to_sign()
+        recipient = await self.run_blocking(
+            lambda: self._service.session.identity.recipient().public_bytes()
+        )
+        self.transactionPending.emit("register")
+        submitted = await chain.register_provider(name, kind, licence or None, recipient)
+        self.audit(AuditKind.PROVIDER_REGISTERED, tx_hash=submitted.tx_hash)
+        self.transactionConfirmed.emit("register", submitted.tx_hash)
+        return submitted.tx_hash
+
+    # -- QR (decoding off the GUI thread) ----------------------------------------------------------
+
+    @staticmethod
+    def decode_qr_gray(data: bytes, width: int, height: int, stride: int) -> list[str]:
+        """All QR texts in an 8-bit grayscale frame. Pure and thread-safe: the camera scanner
+        calls it on its own decoding thread, so a busy core worker never delays scanning."""
+        from wallet.qr import decode_qr_gray
+
+        return decode_qr_gray(data, width, height, stride)
+
+    async def address_from_qr_texts(self, texts: list[str]) -> str:
+        """The one address text among decoded QR texts, or the core's sentence why not."""
+        from wallet.qr import read_address_qr
+
+        return _as_target(await self.run_blocking(read_address_qr, texts))
+
+    async def address_from_qr_file(self, path: Path) -> str:
+        from wallet.qr import read_address_qr
+
+        return _as_target(await self.run_blocking(read_address_qr, Path(path)))
+
+    # -- sharing (core worker thread, its own loop and connection) ---------------------------------
+
+    async def _share_job(self, job: Callable[[ShareService, ChainService], Any]) -> Any:
+        """Run ``await job(shares, chain)`` on the worker thread in a private event loop.
+
+        The GUI loop's chain is connected first (starting the local node, topping up the local
+        account), so the worker's connection finds a running node.
+        """
+        await self._ready_to_sign()
+
+        def work() -> Any:
+            async def main() -> Any:
+                profile = self._profile()
+                chain = self._service.chain(profile, auto_start_local=False)
+                try:
+                    return await job(self._service.shares(), chain)
+                finally:
+                    await chain.close()
+
+            return asyncio.run(main())
+
+        return await self.run_blocking(work)
+
+    async def create_share(
+        self,
+        provider: ProviderInfo,
+        record_ids: list[str],
+        purpose: Purpose,
+        days: float,
+        out: Path,
+    ) -> CreatedShare:
+        """Write the bundle to ``out``, record the share, grant it on chain and wait for it."""
+        self.transactionPending.emit("grant")
+        created: CreatedShare = await self._share_job(
+            lambda shares, chain: shares.create(chain, provider, record_ids, purpose, days, out)
+        )
+        self.audit(
+            AuditKind.SHARE_CREATED,
+            record_ids=tuple(record_ids),
+            share_id=created.share_id,
+            counterparty=provider.address,
+            reason=purpose.code,
+        )
+        self.audit(
+            AuditKind.GRANT_MINED,
+            share_id=created.share_id,
+            counterparty=provider.address,
+            tx_hash=created.tx_hash,
+        )
+        self.transactionConfirmed.emit("grant", created.tx_hash)
+        return created
+
+    async def revoke_share(self, share_id: str) -> RevokedShare:
+        """Revoke on chain, then give the share's records fresh keys."""
+        self.transactionPending.emit("revoke")
+        revoked: RevokedShare = await self._share_job(
+            lambda shares, chain: shares.revoke(chain, share_id)
+        )
+        self.audit(
+            AuditKind.REVOKE,
+            share_id=revoked.share_id,
+            tx_hash=revoked.tx_hash or "",
+            record_ids=revoked.rotated,
+        )
+        self.transactionConfirmed.emit("revoke", revoked.tx_hash or "")
+        return revoked
+
+    async def share_statuses(self) -> list[ShareStatus]:
+        """Every share this wallet made, with its status on chain."""
+        return await self._share_job(lambda shares, chain: shares.statuses(chain))  # type: ignore[no-any-return]
+
+    async def open_bundle(self, bundle: Path, out_dir: Path) -> list[OpenedRecord]:
+        """Provider role: check the grant on chain, verify and decrypt into ``out_dir``."""
+        opened: list[OpenedRecord] = await self._share_job(
+            lambda shares, chain: shares.open_bundle(chain, bundle, out_dir)
+        )
+        self.audit(AuditKind.PROVIDER_OPEN, reason=f"{len(opened)}-records")
+        return opened
+
     # -- shutdown ----------------------------------------------------------------------------------
 
     def close(self) -> None:
         """Lock, stop listening to the core and let the worker finish. Idempotent."""
+        self.lock("quit")  # logs the lock while the worker still runs
         self._closed = True
-        self._service.lock("quit")
+        chain, self._chain = self._chain, None
+        if chain is not None and self._chain_loop is not None and self._chain_loop.is_running():
+            self._chain_loop.create_task(chain.close())
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()
         self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _as_target(parsed: ParsedAddress) -> str:
+    """Text for :meth:`Bridge.find_provider` that keeps the QR's chain id, so it is checked."""
+    from wallet.addresses import eip681_uri
+
+    return (
+        parsed.address if parsed.chain_id is None else eip681_uri(parsed.address, parsed.chain_id)
+    )

@@ -7,10 +7,11 @@ starts the desktop app. Keep Qt imports out of this module's top level.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 
-GUI_OPTIONS_WITH_VALUE = frozenset({"--data-dir"})
+GUI_OPTIONS_WITH_VALUE = frozenset({"--data-dir", "--network"})
 """Options the GUI understands; anything else (a command, --help, --version) goes to the CLI."""
 QT_OPTIONS_WITH_VALUE = frozenset(
     {
@@ -47,12 +48,24 @@ def wants_gui(argv: Sequence[str]) -> bool:
     return True
 
 
+def has_display() -> bool:
+    """True when Qt has somewhere to draw: X11, Wayland, or an explicit QT_QPA_PLATFORM."""
+    return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not wants_gui(args):
         from wallet.cli import run  # no Qt on the command-line path
 
         return run(args)
+    if not has_display():
+        print(
+            "Error: no display was found to open the window on; use a command instead "
+            "(patient-wallet --help lists them).",
+            file=sys.stderr,
+        )
+        return 1
     from ui.app import main as gui_main
 
     return gui_main(args)

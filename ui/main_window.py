@@ -3,10 +3,10 @@
 Owns navigation only. It switches between onboarding (welcome, create, restore), unlock and the
 unlocked home (a section list and one screen per section) in answer to the bridge's ``locked`` and
 ``unlocked`` signals, arms the idle lock while unlocked, and shows the "recovery words not
-confirmed" banner. New sections (share, consent, network) plug in with :meth:`add_section`.
+confirmed" banner (from the persisted setting), starts the chain follower after unlock and
+shows a banner while the chain is unreachable. Sections plug in with :meth:`add_section`.
 
 Must not contain screen logic, call the core, or judge anything; each screen is its own module.
-The "words not confirmed" flag lives in memory for now (it needs a service setting to persist).
 """
 
 from __future__ import annotations
@@ -22,19 +22,25 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from qasync import asyncSlot
 
 from ui import strings
 from ui.bridge import Bridge
 from ui.idle_lock import IdleLock
+from ui.views.activity import ActivityView
+from ui.views.consents import ConsentsView
 from ui.views.create_wallet import CreateWalletView
+from ui.views.provider import ProviderView
 from ui.views.receive import ReceiveView
 from ui.views.records import RecordsView
 from ui.views.restore_wallet import RestoreWalletView
 from ui.views.settings import SettingsView
+from ui.views.share import ShareView
 from ui.views.unlock import UnlockView
 from ui.views.welcome import WelcomeView
 from ui.widgets.banner import Banner
 from ui.widgets.page import Page
+from wallet.errors import WalletError
 
 
 class MainWindow(QMainWindow):
@@ -86,6 +92,9 @@ class MainWindow(QMainWindow):
         bridge.locked.connect(self._on_locked)
         bridge.unlocked.connect(self._on_unlocked)
         bridge.recordsChanged.connect(self.records.refresh)
+        bridge.recordsChanged.connect(self.share.refresh)
+        bridge.connectionChanged.connect(self._on_connection)
+        self._idle_lock.set_minutes(bridge.auto_lock_minutes)
         bridge.error.connect(self.error_banner.show_message)
         bridge.busy.connect(self._on_busy)
         self._idle_lock.idle.connect(self._on_idle)
@@ -110,6 +119,9 @@ class MainWindow(QMainWindow):
         self.sections.setFixedWidth(self.sections.fontMetrics().horizontalAdvance("M" * 12))
         self.pages = QStackedWidget(home)
         self.sections.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.pages.currentChanged.connect(
+            lambda index: self._refresh_chain_screen(self.pages.widget(index))
+        )
         self.lock_button = QPushButton(strings.LOCK, home)
         self.lock_button.setToolTip(strings.LOCK_TIP)
         self.lock_button.setAccessibleName(strings.LOCK.replace("&", ""))
@@ -117,8 +129,13 @@ class MainWindow(QMainWindow):
 
         self.records = RecordsView(bridge, home)
         self.receive = ReceiveView(bridge, home)
-        self.settings = SettingsView(round(self._idle_lock.minutes), home)
+        self.share = ShareView(bridge, home)
+        self.consents = ConsentsView(bridge, home)
+        self.activity = ActivityView(bridge, home)
+        self.provider = ProviderView(bridge, home)
+        self.settings = SettingsView(bridge, home)
         self.settings.autoLockMinutesChanged.connect(self._idle_lock.set_minutes)
+        self.settings.networkChanged.connect(lambda _name: self._refresh_screens())
 
         side = QVBoxLayout()
         side.addWidget(self.sections, 1)
@@ -132,7 +149,11 @@ class MainWindow(QMainWindow):
         layout.addLayout(body, 1)
 
         self.add_section(strings.NAV_RECORDS, self.records)
+        self.add_section(strings.NAV_SHARE, self.share)
+        self.add_section(strings.NAV_CONSENTS, self.consents)
+        self.add_section(strings.NAV_ACTIVITY, self.activity)
         self.add_section(strings.NAV_RECEIVE, self.receive)
+        self.add_section(strings.NAV_PROVIDER, self.provider)
         self.add_section(strings.NAV_SETTINGS, self.settings)
         self.sections.setCurrentRow(0)
         return home
@@ -178,9 +199,14 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.unlock_view)
         self.unlock_view.prepare(notice)
 
-    def _on_created(self, confirmed: bool) -> None:
+    @asyncSlot(bool)
+    async def _on_created(self, confirmed: bool) -> None:
         self.words_unconfirmed = not confirmed
         self._update_unconfirmed_banner()
+        try:
+            await self.bridge.update_settings(words_confirmed=confirmed)
+        except WalletError as exc:
+            self.error_banner.show_message(exc.user_message)
 
     def _update_unconfirmed_banner(self) -> None:
         if self.words_unconfirmed:
@@ -192,17 +218,46 @@ class MainWindow(QMainWindow):
 
     def _on_unlocked(self) -> None:
         self.error_banner.hide()
+        self.words_unconfirmed = self.words_unconfirmed or not self.bridge.words_confirmed
         self._update_unconfirmed_banner()
         self.stack.setCurrentWidget(self.home)
-        self.records.refresh()
-        self.receive.refresh()
+        self._idle_lock.set_minutes(self.bridge.auto_lock_minutes)
+        self._refresh_screens()
         self._idle_lock.arm()
         self.show_section(self.sections.currentRow())
+        if self.bridge.chain_in_use:
+            self.bridge.start_following()
+
+    def _refresh_screens(self) -> None:
+        """Refresh what needs no chain now; chain screens refresh when shown (the local node is
+        started only once the patient opens a screen that needs it)."""
+        for screen in (self.records, self.receive, self.share, self.activity, self.settings):
+            screen.refresh()
+        self._refresh_chain_screen(self.pages.currentWidget())
+
+    def _refresh_chain_screen(self, page: QWidget | None) -> None:
+        unlocked = self._bridge is not None and self._bridge.is_unlocked
+        if unlocked and (page is self.consents or page is self.provider):
+            page.refresh()
+
+    def _on_connection(self, connected: bool, message: str) -> None:
+        if not connected:
+            self.error_banner.show_message(strings.CHAIN_OFFLINE.format(message))
+        elif self.error_banner.text().startswith(strings.CHAIN_OFFLINE.format("")):
+            self.error_banner.hide()
 
     def _on_locked(self, reason: str) -> None:
         self._idle_lock.disarm()
-        self.records.clear()
-        self.receive.clear()
+        self.words_unconfirmed = False
+        for screen in (
+            self.records,
+            self.receive,
+            self.share,
+            self.consents,
+            self.activity,
+            self.provider,
+        ):
+            screen.clear()
         self.error_banner.hide()
         for window in self.findChildren(QWidget):
             if window.isWindow() and window is not self:

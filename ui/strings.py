@@ -26,6 +26,10 @@ STARTING: Final = tr("Starting…")
 NAV_RECORDS: Final = tr("Records")
 NAV_RECEIVE: Final = tr("Receive")
 NAV_SETTINGS: Final = tr("Settings")
+NAV_SHARE: Final = tr("Share")
+NAV_CONSENTS: Final = tr("Consents")
+NAV_ACTIVITY: Final = tr("Activity")
+NAV_PROVIDER: Final = tr("For providers")
 NAV_ACCESSIBLE: Final = tr("Sections")
 LOCK: Final = tr("&Lock")
 LOCK_TIP: Final = tr("Lock the wallet now (Ctrl+L)")
@@ -40,6 +44,10 @@ WELCOME_TITLE: Final = tr("Welcome to Patient Wallet")
 WELCOME_TEXT: Final = tr(
     "Your health records stay encrypted on this computer. Recovery words let you get them back "
     "on another one."
+)
+WELCOME_PROVIDER: Final = tr(
+    "Are you a provider (doctor, hospital, lab, insurer)? Create a wallet too, then register it "
+    "under “For providers” to receive what patients share."
 )
 CREATE_WALLET: Final = tr("&Create a new wallet")
 RESTORE_WALLET: Final = tr("&Restore from recovery words")
@@ -128,7 +136,156 @@ COPIED: Final = tr("Address copied.")
 SETTINGS_TITLE: Final = tr("Settings")
 AUTO_LOCK: Final = tr("Lock automatically after")
 AUTO_LOCK_SUFFIX: Final = tr(" minutes without activity")
-SETTINGS_SESSION_NOTE: Final = tr("This setting lasts until the program closes.")
+SETTINGS_SAVED_NOTE: Final = tr("Settings are saved on this computer and apply at once.")
+NETWORK: Final = tr("Network")
+NETWORK_LOCAL: Final = tr("local (a chain on this computer)")
+NETWORK_NOTE: Final = tr(
+    "Consents are recorded on this network. Changing it shows the consents made on the other one."
+)
+SAVED: Final = tr("Saved.")
+
+# -- chain status ---------------------------------------------------------------------------------
+CHAIN_OFFLINE: Final = tr("The chain cannot be reached: {0}")
+CHAIN_BACK: Final = tr("The chain is reachable again.")
+PENDING_GRANT: Final = tr("Signing and sending the consent… waiting for the chain to confirm it.")
+PENDING_REVOKE: Final = tr("Revoking on chain… then giving the records new keys.")
+PENDING_REGISTER: Final = tr("Registering on chain…")
+CONFIRMED_GRANT: Final = tr("Consent confirmed on chain (transaction {0}).")
+CONFIRMED_REVOKE: Final = tr(
+    "Consent revoked on chain (transaction {0}); the records have new keys."
+)
+CONFIRMED_REGISTER: Final = tr("Registered on chain (transaction {0}).")
+
+# -- share ----------------------------------------------------------------------------------------
+SHARE_TITLE: Final = tr("Share records with a provider")
+SHARE_TEXT: Final = tr(
+    "Scan the provider's address QR code, or open a picture of it, or paste their address. Then "
+    "choose the records, the purpose and how long the provider may open them."
+)
+SCAN_CAMERA: Final = tr("&Scan with the camera")
+STOP_CAMERA: Final = tr("&Stop the camera")
+FROM_IMAGE: Final = tr("From an &image file…")
+PASTE_IMAGE: Final = tr("&Paste a picture")
+QR_IMAGE_DIALOG: Final = tr("Open a picture of the provider's QR code")
+QR_IMAGE_FILTER: Final = tr("Images (*.png *.jpg *.jpeg *.bmp *.gif *.webp)")
+NO_CAMERA: Final = tr(
+    "No camera was found on this computer. Open a picture of the QR code, paste one, or paste "
+    "the provider's address instead."
+)
+CAMERA_FAILED: Final = tr("The camera could not be started: {0}")
+SCANNING: Final = tr("Hold the provider's QR code in front of the camera…")
+CAMERA_PREVIEW: Final = tr("Camera picture")
+NO_CLIPBOARD_IMAGE: Final = tr("The clipboard holds no picture; copy the QR code image first.")
+PROVIDER_ADDRESS: Final = tr("Provider address")
+PROVIDER_ADDRESS_PLACEHOLDER: Final = tr("0x… address, ethereum: link, or eip155: account")
+LOOK_UP: Final = tr("&Look up")
+LOOKING_UP: Final = tr("Looking the provider up on chain…")
+PROVIDER_CARD: Final = tr("Provider")
+PROVIDER_UNVERIFIED_NAME: Final = tr("(name not verified)")
+PROVIDER_ACCREDITED: Final = tr("Accredited by {0}")
+PROVIDER_NOT_ACCREDITED: Final = tr("NOT accredited by any accreditor")
+RECORDS_TO_SHARE: Final = tr("Records to share")
+PURPOSE: Final = tr("Purpose")
+DURATION: Final = tr("For")
+DURATION_SUFFIX: Final = tr(" days")
+SHARE: Final = tr("&Share…")
+SHARE_DIALOG: Final = tr("Save the share bundle (you give it to the provider)")
+SHARE_FILTER: Final = tr("Share bundles (*.pwshare)")
+CHOOSE_PROVIDER: Final = tr("Look up a provider first.")
+CONFIRM_SHARE_TITLE: Final = tr("Sign this consent?")
+CONFIRM_SHARE: Final = tr(
+    "You will sign a consent letting {provider} ({address}) open {records} for {purpose} until "
+    "about {until}, recorded on the {network} network."
+)
+RECALL_NOTE: Final = tr(
+    "You can revoke it later, but copies the provider has already opened cannot be recalled: "
+    "revoking stops later access and protects later versions only."
+)
+SIGN_AND_SEND: Final = tr("Sign and &send")
+CANCEL: Final = tr("Cancel")
+SHARED: Final = tr("Shared {0} record(s). Give the bundle {1} to the provider.")
+RECORD_COUNT: Final = tr("{0} record(s): {1}")
+
+# -- consents -------------------------------------------------------------------------------------
+CONSENTS_TITLE: Final = tr("Your consents")
+CONSENTS_TEXT: Final = tr(
+    "Every share you made and where its consent stands on chain. The list follows the chain live."
+)
+CONSENTS_TABLE: Final = tr("Consents table")
+COL_PROVIDER: Final = tr("Provider")
+COL_RECORDS: Final = tr("Records")
+COL_PURPOSE: Final = tr("Purpose")
+COL_EXPIRES: Final = tr("Until")
+COL_STATUS: Final = tr("Status")
+STATUS_PENDING: Final = tr("pending")
+STATUS_ACTIVE: Final = tr("active")
+STATUS_EXPIRED: Final = tr("expired")
+STATUS_REVOKED: Final = tr("revoked")
+STATUS_NOT_GRANTED: Final = tr("not granted")
+REFRESH: Final = tr("Re&fresh")
+REVOKE: Final = tr("&Revoke…")
+CONFIRM_REVOKE_TITLE: Final = tr("Revoke this consent?")
+CONFIRM_REVOKE: Final = tr(
+    "You will sign a revocation so that {provider} can no longer open {records} from the next "
+    "block on, recorded on the {network} network; those records then get new keys."
+)
+REVOKE_NOTE: Final = tr(
+    "Copies the provider has already opened cannot be recalled; revoking protects later access "
+    "and later versions only."
+)
+REVOKE_SIGN: Final = tr("Sign and &revoke")
+NOTHING_TO_REVOKE: Final = tr("Select an active or pending consent to revoke.")
+UNKNOWN_RECORD: Final = tr("(deleted record)")
+
+# -- activity -------------------------------------------------------------------------------------
+ACTIVITY_TITLE: Final = tr("Activity")
+ACTIVITY_TEXT: Final = tr(
+    "What happened in this wallet (kept encrypted on this computer) and what the chain reported."
+)
+ACTIVITY_TABLE: Final = tr("Activity table")
+COL_WHEN: Final = tr("When")
+COL_WHAT: Final = tr("What")
+COL_DETAILS: Final = tr("Details")
+ACTIVITY_KINDS: Final = {
+    "unlock": tr("Wallet unlocked"),
+    "lock": tr("Wallet locked"),
+    "import": tr("Records imported"),
+    "export": tr("Decrypted copy saved"),
+    "share-created": tr("Share bundle created"),
+    "grant-sent": tr("Consent sent"),
+    "grant-mined": tr("Consent confirmed on chain"),
+    "revoke": tr("Consent revoked"),
+    "provider-open": tr("Share opened (provider)"),
+    "provider-registered": tr("Registered as a provider"),
+    "chain-granted": tr("Chain: consent granted"),
+    "chain-revoked": tr("Chain: consent revoked"),
+    "chain-emergency": tr("Chain: emergency access granted"),
+    "chain-provider": tr("Chain: provider {0}"),
+}
+ACTIVITY_SOURCE_LOCAL: Final = tr("this computer")
+ACTIVITY_SOURCE_CHAIN: Final = tr("chain, block {0}")
+
+# -- provider role --------------------------------------------------------------------------------
+PROVIDER_TITLE: Final = tr("For providers")
+PROVIDER_TEXT: Final = tr(
+    "If you are a doctor, hospital, lab or insurer: register this wallet's address once, show "
+    "patients its QR code (Receive), and open what they share with you while their consent lasts."
+)
+REGISTER_HEADING: Final = tr("Register as a provider")
+PROVIDER_NAME: Final = tr("Name")
+PROVIDER_KIND: Final = tr("Kind")
+PROVIDER_LICENCE: Final = tr("Licence (optional)")
+REGISTER: Final = tr("Re&gister")
+REGISTERED_AS: Final = tr("Registered as {0} ({1}). {2}.")
+NOT_REGISTERED: Final = tr("This address is not registered as a provider yet.")
+SHARED_WITH_ME: Final = tr("Shared with me")
+SHARED_WITH_ME_TABLE: Final = tr("Shares made to this wallet")
+COL_PATIENT: Final = tr("Patient")
+COL_SHARE: Final = tr("Share")
+OPEN_BUNDLE: Final = tr("&Open a received bundle…")
+OPEN_BUNDLE_DIALOG: Final = tr("Open a share bundle")
+OPEN_OUT_DIALOG: Final = tr("Choose a folder for the decrypted records")
+OPENED: Final = tr("{0} record(s) verified and written to {1}.")
 
 
 def human_size(size: int) -> str:

@@ -19,18 +19,20 @@ from typing import TYPE_CHECKING
 
 from wallet.datadir import DataDir
 from wallet.errors import WalletExists, WalletLocked, WalletNotFound
-from wallet.events import EventBus, WalletLockedEvent, WalletUnlockedEvent
+from wallet.events import EventBus, RecordsChangedEvent, WalletLockedEvent, WalletUnlockedEvent
 from wallet.fileio import write_atomic
 from wallet.kdf import KdfParams, calibrate
 from wallet.keystore import WalletSecret, write_keystore
 from wallet.mnemonic import generate_mnemonic, mnemonic_to_entropy, validate_mnemonic
 from wallet.password_policy import require_acceptable_password
 from wallet.session import Session
+from wallet.settings import Settings, load_settings, update_settings
 from wallet.vault import Vault
 
 if TYPE_CHECKING:
     from wallet.chain.profiles import NetworkProfile
     from wallet.chain.service import ChainService
+    from wallet.share.service import ShareService
 
 KdfFactory = Callable[[], KdfParams]
 
@@ -99,6 +101,16 @@ class WalletService:
         self._session = session
         self.events.publish(WalletUnlockedEvent())
 
+    @property
+    def settings(self) -> Settings:
+        """The wallet's non-secret settings (readable while locked)."""
+        return load_settings(self.data_dir.settings)
+
+    def update_settings(self, **changes: object) -> Settings:
+        """Change and save settings, e.g. ``update_settings(auto_lock_minutes=5)``."""
+        self.data_dir.create()
+        return update_settings(self.data_dir.settings, **changes)
+
     def lock(self, reason: str = "user") -> None:
         """Close the vault and wipe the session's secrets. Safe to call when already locked."""
         if self._vault is not None:
@@ -123,6 +135,7 @@ class WalletService:
         session = self.session
         if self._vault is None:
             self._vault = Vault.open(self.data_dir.vault, session.identity, session.index_key)
+            self._vault.on_change = lambda: self.events.publish(RecordsChangedEvent())
         return self._vault
 
     def address(self, index: int = 0) -> str:
@@ -154,3 +167,11 @@ class WalletService:
             lambda: self.session.account(0),
             auto_start_local=auto_start_local,
         )
+
+    # -- sharing (owned by wallet.share; this block only hands out its service) ---------------
+
+    def shares(self) -> ShareService:
+        """Share records with providers, revoke, list, and open bundles (provider role)."""
+        from wallet.share.service import ShareService
+
+        return ShareService(self.vault, self.session, self.data_dir.shares)

@@ -216,7 +216,12 @@ def test_bad_input_and_faults_are_sentences(chain_cli, chain_home: Path) -> None
             "--days",
             "3",
         ),
-        "not a valid",
+        "39 hex digits",
+    )
+    typo = provider[:-1] + ("c" if provider[-1] == "C" else "C")  # a wrong EIP-55 letter case
+    assert_one_sentence_error(
+        patient("consent", "grant", typo, "--share-id", SHARE, "--purpose", "TREAT", "--days", "3"),
+        "checksum",
     )
     assert_one_sentence_error(
         patient(

@@ -6,7 +6,14 @@ import stat
 import subprocess
 from pathlib import Path
 
-from tests.cli.helpers import ABANDON, ABANDON_ADDRESS, PASSWORD, Cli, assert_one_sentence_error
+from tests.cli.helpers import (
+    ABANDON,
+    ABANDON_ADDRESS,
+    PASSWORD,
+    SCRIPT,
+    Cli,
+    assert_one_sentence_error,
+)
 
 
 def test_restore_abandon_about_gives_the_known_address(restored: Cli) -> None:
@@ -130,8 +137,22 @@ def test_identity_export_opens_records_with_the_age_cli(restored: Cli, tmp_path:
     assert public == restored("recipient", check=True).stdout.strip()
 
 
-def test_version() -> None:
-    from tests.cli.helpers import SCRIPT
+def test_version_names_the_data_dir_and_network(restored: Cli) -> None:
+    out = restored("--version", check=True).stdout.splitlines()
+    assert out[0].startswith("patient-wallet ")
+    assert out[1] == f"data dir: {restored.data_dir}"
+    assert out[2] == "network:  local"
+    assert (
+        restored("--network", "besu", "--version", check=True)
+        .stdout.splitlines()[2]
+        .endswith("besu")
+    )
 
-    out = subprocess.run([SCRIPT, "--version"], capture_output=True, text=True, check=True)
-    assert out.stdout.startswith("patient-wallet ")
+
+def test_no_command_without_a_display_is_a_sentence(cli: Cli) -> None:
+    env = {k: v for k, v in cli.env.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.pop("QT_QPA_PLATFORM", None)
+    proc = subprocess.run([SCRIPT], capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 1
+    assert proc.stderr.startswith("Error: no display")
+    assert "Traceback" not in proc.stderr

@@ -55,7 +55,9 @@ def test_idle_lock(qtbot, unlocked_window, service, idle_lock) -> None:  # type:
 def test_auto_lock_minutes_come_from_settings(qtbot, unlocked_window, idle_lock) -> None:  # type: ignore[no-untyped-def]
     window = unlocked_window
     assert idle_lock.minutes == 10
-    window.show_section(2)
+    window.show_section(window.pages.indexOf(window.settings))
     assert window.pages.currentWidget() is window.settings
     window.settings.auto_lock_spin.setValue(3)
-    assert idle_lock.minutes == 3
+    window.settings.flush()
+    qtbot.waitUntil(lambda: idle_lock.minutes == 3)
+    assert window.bridge._service.settings.auto_lock_minutes == 3  # persisted

@@ -1,12 +1,13 @@
 """The first screen when there is no wallet: create a new one or restore one from words.
 
-Only offers the two choices; the flows live in ``create_wallet`` and ``restore_wallet``.
+Offers the two choices (and tells a provider that the same wallet serves their role); the flows
+live in ``create_wallet`` and ``restore_wallet``.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from ui import strings
 from ui.widgets.page import Page
@@ -28,3 +29,6 @@ class WelcomeView(Page):
         self.create_button.clicked.connect(self.createRequested)
         self.restore_button.clicked.connect(self.restoreRequested)
         self.create_button.setDefault(True)
+        provider_note = QLabel(strings.WELCOME_PROVIDER, self)
+        provider_note.setWordWrap(True)
+        self.body.addWidget(provider_note)

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from eth_account.signers.local import LocalAccount
-from eth_utils.address import to_checksum_address
 
+from wallet.addresses import InvalidAddress, to_checksum
 from wallet.chain.client import ChainClient, TxResult
 from wallet.chain.errors import NodeUnavailable
 from wallet.chain.follower import ChainEvent, Follower
@@ -68,11 +68,16 @@ def parse_share_id(value: bytes | str) -> bytes:
 
 
 def parse_address(value: str, what: str = "address") -> str:
-    """A checksummed address, or a sentence saying it is not one."""
+    """A checksummed address, or a sentence saying it is not one (and why).
+
+    The rule is :func:`wallet.addresses.to_checksum`'s: a mixed-case address with a wrong EIP-55
+    checksum is a typo and is refused, single-case hex is accepted.
+    """
     try:
-        return to_checksum_address(value.strip())
-    except ValueError:
-        raise WalletValueError(f"'{value}' is not a valid {what}.") from None
+        return to_checksum(value.strip())
+    except InvalidAddress as exc:
+        message = exc.user_message.replace("The address", f"The {what}", 1)
+        raise WalletValueError(message) from None
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,26 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 
 from wallet import __version__
-from wallet.cli import chain_commands, record_commands, wallet_commands
+from wallet.cli import (
+    chain_commands,
+    record_commands,
+    share_commands,
+    wallet_commands,
+)
 from wallet.cli.context import CliContext
+from wallet.datadir import DataDir, default_data_dir
 from wallet.errors import WalletError
+from wallet.settings import load_settings
 
-COMMAND_GROUPS = (wallet_commands, record_commands, chain_commands)
+COMMAND_GROUPS = (
+    wallet_commands,
+    record_commands,
+    chain_commands,
+    share_commands,
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,12 +47,26 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message[0].upper()}{message[1:]}.\n")
 
 
+def print_version(args: argparse.Namespace) -> None:
+    """``--version``: the program's version, the data directory in use and its network."""
+    data_dir = DataDir(Path(args.data_dir).expanduser() if args.data_dir else default_data_dir())
+    try:
+        network = args.rpc or args.network or load_settings(data_dir.settings).network
+    except WalletError:
+        network = "unknown (the settings file cannot be read)"
+    print(f"patient-wallet {__version__}")
+    print(f"data dir: {data_dir.root}")
+    print(f"network:  {network}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="patient-wallet",
         description="Keep your health records encrypted here and decide who may read them.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version", action="store_true", help="print the version, data directory and network"
+    )
     parser.add_argument("--data-dir", metavar="DIR", help="wallet data directory")
     parser.add_argument(
         "--password-file", metavar="FILE", help="read the wallet password from FILE"
@@ -59,6 +86,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv``, run the command, and return its exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.version:
+        print_version(args)
+        return 0
     handler = getattr(args, "handler", None)
     if handler is None:
         if args.command is None:

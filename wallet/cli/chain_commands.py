@@ -1,10 +1,8 @@
 """CLI commands for the chain: chain, contracts, provider and consent.
 
-Owns how the CLI picks a network (``--network NAME``, default ``local``, or ``--rpc URL``) and turns
-chain results into lines or JSON. On the local chain only, it starts the node when needed and tops
-up the signing account (the local chain's ether is play money); on any other network it never
-does either. Must not import Qt. Imports the chain stack (web3) only when one of these commands
-runs.
+Owns turning chain results into lines or JSON; which network and how a signing service is made
+ready is :mod:`wallet.cli.network`'s. Must not import Qt. Imports the chain stack (web3) only when
+one of these commands runs.
 """
 
 from __future__ import annotations
@@ -12,14 +10,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from wallet.cli import share_commands
 from wallet.cli.context import CliContext
+from wallet.cli.network import chain_service
 
 if TYPE_CHECKING:
-    from wallet.chain.profiles import NetworkProfile
     from wallet.chain.registries import ConsentInfo, ProviderInfo
-    from wallet.chain.service import ChainService, Submitted
-
-LOCAL_TOP_UP_BELOW_WEI = 10**18  # top the local account up when it has less than 1 ether
+    from wallet.chain.service import Submitted
 
 
 def register(commands: Any) -> None:
@@ -66,6 +63,7 @@ def register(commands: Any) -> None:
     show.add_argument("address")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=cmd_provider_show)
+    share_commands.register_provider_open(psub)
 
     consent = commands.add_parser("consent", help="grant, revoke and list consents")
     consent.set_defaults(group_parser=consent)
@@ -89,34 +87,6 @@ def register(commands: Any) -> None:
 
 
 # -- helpers -----------------------------------------------------------------------------------
-
-
-async def _profile(ctx: CliContext) -> NetworkProfile:
-    from wallet.chain.client import profile_for_rpc
-    from wallet.chain.localnode import LocalNode
-    from wallet.chain.profiles import load_profiles, select_profile
-
-    profiles = load_profiles(ctx.data_dir.root, local=LocalNode().profile())
-    if ctx.args.rpc:
-        return await profile_for_rpc(ctx.args.rpc, profiles)
-    return select_profile(profiles, ctx.args.network or "local")
-
-
-async def _chain(ctx: CliContext, *, signing: bool) -> ChainService:
-    """A chain service; with ``signing`` the wallet is unlocked (and funded, on the local chain)."""
-    from wallet.chain.service import ChainService
-
-    profile = await _profile(ctx)
-    if not signing:
-        service = ctx.service()
-        return ChainService(service.data_dir.root, profile, lambda: service.session.account(0))
-    chain = ctx.unlocked_service().chain(profile)
-    if profile.local:
-        address = ctx.unlocked_service().address(0)
-        client = await chain.client()
-        if await client.balance(address) < LOCAL_TOP_UP_BELOW_WEI:
-            await chain.fund(address)
-    return chain
 
 
 def _date(timestamp: int | None) -> str:
@@ -151,7 +121,7 @@ async def cmd_chain_stop(ctx: CliContext) -> int:
 
 
 async def cmd_chain_status(ctx: CliContext) -> int:
-    chain = await _chain(ctx, signing=False)
+    chain = await chain_service(ctx, signing=False)
     try:
         status = await chain.status()
     finally:
@@ -180,7 +150,7 @@ async def cmd_chain_status(ctx: CliContext) -> int:
 
 
 async def cmd_chain_fund(ctx: CliContext) -> int:
-    chain = await _chain(ctx, signing=False)
+    chain = await chain_service(ctx, signing=False)
     try:
         address = ctx.args.address or ctx.unlocked_service().address(0)
         balance = await chain.fund(address)
@@ -191,7 +161,7 @@ async def cmd_chain_fund(ctx: CliContext) -> int:
 
 
 async def cmd_chain_add_accreditor(ctx: CliContext) -> int:
-    chain = await _chain(ctx, signing=False)
+    chain = await chain_service(ctx, signing=False)
     try:
         tx_hash = await chain.make_accreditor(ctx.args.address)
     finally:
@@ -201,7 +171,7 @@ async def cmd_chain_add_accreditor(ctx: CliContext) -> int:
 
 
 async def cmd_contracts_addresses(ctx: CliContext) -> int:
-    chain = await _chain(ctx, signing=False)
+    chain = await chain_service(ctx, signing=False)
     try:
         addresses = await chain.addresses()
     finally:
@@ -221,7 +191,7 @@ async def cmd_provider_register(ctx: CliContext) -> int:
     from wallet.chain.registries import parse_kind
 
     kind = parse_kind(ctx.args.kind)
-    chain = await _chain(ctx, signing=True)
+    chain = await chain_service(ctx, signing=True)
     try:
         recipient = ctx.unlocked_service().session.identity.recipient().public_bytes()
         submitted = await chain.register_provider(ctx.args.name, kind, ctx.args.licence, recipient)
@@ -232,7 +202,7 @@ async def cmd_provider_register(ctx: CliContext) -> int:
 
 
 async def cmd_provider_accredit(ctx: CliContext) -> int:
-    chain = await _chain(ctx, signing=True)
+    chain = await chain_service(ctx, signing=True)
     try:
         submitted = await chain.accredit(ctx.args.address)
     finally:
@@ -265,7 +235,7 @@ def provider_json(info: ProviderInfo) -> dict[str, Any]:
 
 
 async def cmd_provider_show(ctx: CliContext) -> int:
-    chain = await _chain(ctx, signing=False)
+    chain = await chain_service(ctx, signing=False)
     try:
         info = await chain.show_provider(ctx.args.address)
     finally:
@@ -290,7 +260,7 @@ async def cmd_consent_grant(ctx: CliContext) -> int:
     from wallet.consent import parse_purpose
 
     purpose = parse_purpose(ctx.args.purpose)
-    chain = await _chain(ctx, signing=True)
+    chain = await chain_service(ctx, signing=True)
     try:
         submitted = await chain.grant(ctx.args.address, ctx.args.share_id, purpose, ctx.args.days)
     finally:
@@ -300,7 +270,7 @@ async def cmd_consent_grant(ctx: CliContext) -> int:
 
 
 async def cmd_consent_revoke(ctx: CliContext) -> int:
-    chain = await _chain(ctx, signing=True)
+    chain = await chain_service(ctx, signing=True)
     try:
         submitted = await chain.revoke(ctx.args.address, ctx.args.share_id)
     finally:
@@ -324,7 +294,7 @@ def consent_json(info: ConsentInfo) -> dict[str, Any]:
 
 async def cmd_consent_list(ctx: CliContext) -> int:
     ctx.unlocked_service()
-    chain = await _chain(ctx, signing=False)
+    chain = await chain_service(ctx, signing=False)
     try:
         consents = await (chain.consents_for_me() if ctx.args.received else chain.list_consents())
     finally:

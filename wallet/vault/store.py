@@ -201,6 +201,12 @@ class Vault:
         self._index = index
         self._lock_fd: int | None = lock_fd
         self._mutation = threading.RLock()
+        #: Called (without arguments) after a record is imported, rotated or deleted.
+        self.on_change: Callable[[], None] | None = None
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
 
     # -- opening, recovery, closing -------------------------------------------------------------
 
@@ -495,6 +501,7 @@ class Vault:
         except BaseException:
             self._abandon_import(record_id)
             raise
+        self._changed()
         return RecordMeta.from_fields(record_id, 1, fields)
 
     def _write_adopted_record(
@@ -710,6 +717,7 @@ class Vault:
             if isinstance(exc, OSError):
                 raise _io_failure(f"Rotating the key of record {meta.id}", exc) from exc
             raise
+        self._changed()
         return rotated
 
     def _reencrypt(
@@ -776,6 +784,7 @@ class Vault:
                 # The row is gone; the intent makes the next open() remove the file.
                 raise _io_failure(f"Deleting record {row.record_id}", exc) from exc
             self._index.clear_intent(row.record_id)
+        self._changed()
 
     # -- consistency ------------------------------------------------------------------------------
 

@@ -1,0 +1,164 @@
+"""The bundle v1 format in process: round trip, commitments, rejection of alterations, names."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from tests.share.bundles import share
+from wallet.age import X25519Identity, decrypt_bytes, read_header
+from wallet.errors import WalletError, WalletExists
+from wallet.share import (
+    BundleAltered,
+    BundleDescriptor,
+    BundleInvalid,
+    BundleNotForMe,
+    BundleUnsupported,
+    extract_records,
+    read_bundle,
+    verify_bundle,
+)
+from wallet.share.names import safe_file_name, unique_names
+
+
+def _open(bundle: Path, identity: X25519Identity, out: Path) -> list[Path]:
+    with read_bundle(bundle) as opened:
+        return [r.path for r in extract_records(verify_bundle(opened, identity), out)]
+
+
+def test_round_trip_gives_identical_files_and_commits_to_headers(tmp_path: Path) -> None:
+    contents = [("scan.pdf", b"%PDF-1.4 A" * 5000), ("notes.txt", b"hello"), ("empty.txt", b"")]
+    shared = share(tmp_path, contents)
+    paths = _open(shared.built.path, shared.provider, tmp_path / "out")
+    assert [p.read_bytes() for p in paths] == shared.contents
+    assert [p.name for p in paths] == ["scan.pdf", "notes.txt", "empty.txt"]
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in paths)
+
+    with tarfile.open(shared.built.path) as tar:
+        names = tar.getnames()
+        raw = tar.extractfile("bundle.json").read()  # type: ignore[union-attr]
+        member = tar.extractfile("records/0001.age").read()  # type: ignore[union-attr]
+    assert names == [
+        "bundle.json",
+        "manifest.age",
+        "records/0001.age",
+        "records/0002.age",
+        "records/0003.age",
+    ]
+    assert hashlib.sha256(raw).digest() == shared.built.share_id
+    document = json.loads(raw)
+    assert document["format"] == "patient-wallet-share" and document["version"] == 1
+    # The record's header is wrapped for the provider only; the payload is the vault's, unchanged.
+    vault_file = shared.vault.record_path(shared.records[0].id).read_bytes()
+    header = read_header(__import__("io").BytesIO(member))
+    assert [s.type for s in header.stanzas] == ["X25519"]
+    assert (
+        member[len(header.raw) :]
+        == vault_file[len(read_header(__import__("io").BytesIO(vault_file)).raw) :]
+    )
+    assert hashlib.sha256(header.raw).hexdigest() == document["entries"][0]["header_sha256"]
+    # The patient's own identity cannot open the bundle's records.
+    with pytest.raises(WalletError):
+        decrypt_bytes(member, [X25519Identity.generate()])
+
+
+def test_refuses_to_overwrite(tmp_path: Path) -> None:
+    shared = share(tmp_path, [("a.txt", b"a")])
+    from tests.share.bundles import parties_for
+    from wallet.share import write_bundle
+
+    with pytest.raises(WalletExists):
+        write_bundle(
+            shared.vault, [shared.records[0].id], parties_for(shared.provider), shared.built.path
+        )
+
+
+def test_other_identity_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    shared = share(tmp_path, [("a.txt", b"a")])
+    with pytest.raises(BundleNotForMe), read_bundle(shared.built.path) as opened:
+        verify_bundle(opened, X25519Identity.generate())
+
+
+def _flip(path: Path, offset: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def _member_offset(path: Path, name: str) -> tuple[int, int]:
+    with tarfile.open(path) as tar:
+        member = tar.getmember(name)
+        return member.offset_data, member.size
+
+
+@pytest.mark.parametrize("where", ["header", "payload", "payload-last", "manifest"])
+def test_altered_bundle_is_refused_and_leaves_no_file(tmp_path: Path, where: str) -> None:
+    shared = share(tmp_path, [("a.txt", b"A" * 200_000), ("b.txt", b"B" * 10)])
+    offset, size = _member_offset(shared.built.path, "records/0001.age")
+    if where == "header":
+        target = offset + 40
+    elif where == "payload":
+        target = offset + size - 100_000
+    elif where == "payload-last":
+        target = offset + size - 1
+    else:
+        m_offset, m_size = _member_offset(shared.built.path, "manifest.age")
+        target = m_offset + m_size - 5
+    _flip(shared.built.path, target)
+    out = tmp_path / "out"
+    with pytest.raises((BundleAltered, BundleInvalid)) as caught:
+        _open(shared.built.path, shared.provider, out)
+    assert caught.value.user_message.endswith(".")
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_altered_description_changes_or_breaks_the_share_id(tmp_path: Path) -> None:
+    shared = share(tmp_path, [("a.txt", b"a")])
+    offset, _ = _member_offset(shared.built.path, "bundle.json")
+    _flip(shared.built.path, offset + 30)
+    try:
+        with read_bundle(shared.built.path) as opened:
+            assert opened.share_id != shared.built.share_id
+    except BundleInvalid:
+        pass
+
+
+def test_descriptor_must_be_canonical(tmp_path: Path) -> None:
+    shared = share(tmp_path, [("a.txt", b"a")])
+    canonical = shared.built.descriptor.encode()
+    assert BundleDescriptor.parse(canonical) == shared.built.descriptor
+    with pytest.raises(BundleInvalid, match="canonical"):
+        BundleDescriptor.parse(json.dumps(json.loads(canonical), indent=1).encode())
+    with pytest.raises(BundleInvalid, match="repeats"):
+        BundleDescriptor.parse(b'{"format":"a","format":"b"}')
+    newer = json.loads(canonical) | {"version": 2}
+    with pytest.raises(BundleUnsupported):
+        BundleDescriptor.parse(json.dumps(newer, sort_keys=True, separators=(",", ":")).encode())
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("../../etc/passwd", "_.._etc_passwd"),
+        ("..", "record"),
+        (".hidden", "hidden"),
+        ("a/b\\c", "a_b_c"),
+        ("invoice\u202egpj.exe", "invoice_gpj.exe"),
+        ("CON", "_CON"),
+        ("x" * 400, "x" * 200),
+    ],
+)
+def test_safe_file_names(title: str, expected: str) -> None:
+    assert safe_file_name(title) == expected
+
+
+def test_names_are_made_unique() -> None:
+    assert unique_names(["a.pdf", "A.pdf", "a.pdf"], ["a (2).pdf"]) == [
+        "a.pdf",
+        "A (3).pdf",
+        "a (4).pdf",
+    ]

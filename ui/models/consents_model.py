@@ -1,0 +1,149 @@
+"""The table model of the patient's shares and where each consent stands, fed whole rows.
+
+Owns the mapping from :class:`ConsentRow` values to cells: column constants (``COL_*``), display
+text, sort keys (:data:`SORT_ROLE`), the share id (:data:`SHARE_ID_ROLE`) and the status code
+(:data:`STATUS_ROLE`). Its owner (the consents screen) builds rows from the core's share statuses
+joined with record titles, and calls :meth:`ConsentsModel.set_rows` whenever the chain reports a
+change. Must not call the bridge or judge a consent; it renders what it is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from ui import strings
+
+COL_PROVIDER: Final = 0
+COL_RECORDS: Final = 1
+COL_PURPOSE: Final = 2
+COL_EXPIRES: Final = 3
+COL_STATUS: Final = 4
+COLUMN_COUNT: Final = 5
+
+SHARE_ID_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 1
+STATUS_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 2
+SORT_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 3
+
+_HEADERS: Final = (
+    strings.COL_PROVIDER,
+    strings.COL_RECORDS,
+    strings.COL_PURPOSE,
+    strings.COL_EXPIRES,
+    strings.COL_STATUS,
+)
+_STATUS_TEXT: Final = {
+    "pending": strings.STATUS_PENDING,
+    "active": strings.STATUS_ACTIVE,
+    "expired": strings.STATUS_EXPIRED,
+    "revoked": strings.STATUS_REVOKED,
+    "not granted": strings.STATUS_NOT_GRANTED,
+}
+_STATUS_COLOUR: Final = {
+    "pending": "#8a6d03",
+    "active": "#0f5132",
+    "expired": "#6c757d",
+    "revoked": "#842029",
+}
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class ConsentRow:
+    """One share as the screen shows it (titles joined in memory, never stored)."""
+
+    share_id: str
+    provider: str
+    records: tuple[str, ...]
+    purpose: str
+    expires_at: int | None
+    status: str
+
+
+def _date(timestamp: int | None) -> str:
+    if not timestamp:
+        return "—"
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+class ConsentsModel(QAbstractTableModel):
+    """Rows of :class:`ConsentRow`, in the order given."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ConsentRow] = []
+
+    def set_rows(self, rows: Sequence[ConsentRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_rows([])
+
+    def row_at(self, row: int) -> ConsentRow:
+        return self._rows[row]
+
+    def rows(self) -> list[ConsentRow]:
+        return list(self._rows)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else COLUMN_COUNT
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < COLUMN_COUNT
+        ):
+            return _HEADERS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._display(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == COL_PROVIDER:
+                return row.provider
+            if column == COL_RECORDS:
+                return "\n".join(row.records)
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS:
+            colour = _STATUS_COLOUR.get(row.status)
+            return QColor(colour) if colour else None
+        if role == SHARE_ID_ROLE:
+            return row.share_id
+        if role == STATUS_ROLE:
+            return row.status
+        if role == SORT_ROLE:
+            if column == COL_EXPIRES:
+                return row.expires_at or 0
+            return str(self._display(row, column)).casefold()
+        return None
+
+    @staticmethod
+    def _display(row: ConsentRow, column: int) -> str:
+        if column == COL_PROVIDER:
+            return row.provider
+        if column == COL_RECORDS:
+            return ", ".join(row.records)
+        if column == COL_PURPOSE:
+            return row.purpose
+        if column == COL_EXPIRES:
+            return _date(row.expires_at)
+        return _STATUS_TEXT.get(row.status, row.status)

@@ -1,0 +1,258 @@
+"""The share flows the CLI and the UI call: create, revoke, list (patient) and open (provider).
+
+Owns the order of operations that makes sharing safe and crash-proof, delegating each step:
+target resolution (:mod:`.target`), the provider's registered key (the chain's
+``ProviderRegistry``), the bundle (:mod:`.writer`), the ledger (:mod:`.ledger`), the grant and
+revoke transactions (:class:`~wallet.chain.service.ChainService`, whose journal makes a sent
+transaction survive a crash), key rotation (:meth:`wallet.vault.Vault.rotate`) and, for a
+provider, reading and opening a bundle (:mod:`.reader`, :mod:`.opener`).
+
+Create: resolve and look up the provider (refuse an unregistered one) -> write the bundle -> add
+the ledger entry (``created``) -> send the grant -> mark ``granted``. Revoke: mark ``revoking`` ->
+revoke on chain (skipped if the grant is already gone) -> rotate every record of the share still at
+the shared version -> mark ``revoked``; re-running finishes an interrupted revoke. Open: read the
+bundle -> check it names this wallet, this chain and contract -> check the chain authorises
+(patient, me, share id) now, saying why not -> verify and decrypt, all or nothing.
+
+Must not import Qt; imports the chain stack only for types. Security notes: nothing clinical goes
+on chain (the share id is a hash of non-sensitive ``bundle.json``); the bundle leaves no plaintext;
+plaintext is written only into the provider's chosen folder and only after the grant check passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from wallet.age import X25519Recipient
+from wallet.consent import EMERGENCY_MAX_LIFETIME_SECONDS, Purpose
+from wallet.errors import WalletValueError
+from wallet.session import Session
+from wallet.share.errors import BundleNotForMe, ConsentNotActive, ProviderNotRegistered
+from wallet.share.ledger import LEDGER_PURPOSE, LedgerEntry, SharedRecord, ShareLedger
+from wallet.share.opener import OpenedRecord, extract_records, verify_bundle
+from wallet.share.reader import read_bundle
+from wallet.share.target import resolve_target
+from wallet.share.writer import BuiltBundle, ShareParties, write_bundle
+from wallet.vault import RecordNotFound, Vault
+
+if TYPE_CHECKING:
+    from wallet.chain.registries import ProviderInfo
+    from wallet.chain.service import ChainService
+
+__all__ = ["CreatedShare", "RevokedShare", "ShareService", "ShareStatus"]
+
+MAX_SHARE_DAYS = 3650
+_DAY = 86_400
+
+
+@dataclass(frozen=True)
+class CreatedShare:
+    bundle: BuiltBundle
+    share_id: str
+    tx_hash: str
+    expires_at: int | None
+
+
+@dataclass(frozen=True)
+class RevokedShare:
+    share_id: str
+    tx_hash: str | None
+    rotated: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ShareStatus:
+    entry: LedgerEntry
+    status: str
+    expires_at: int | None
+
+
+def _date(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def check_duration(purpose: Purpose, days: float) -> None:
+    """Refuse, before anything is written, a consent length the chain service would refuse."""
+    if not 0 < days <= MAX_SHARE_DAYS:
+        raise WalletValueError(f"A consent lasts more than 0 and at most {MAX_SHARE_DAYS} days.")
+    if purpose is Purpose.ETREAT and days * _DAY > EMERGENCY_MAX_LIFETIME_SECONDS:
+        raise WalletValueError("Emergency-treatment consent may last at most 72 hours (3 days).")
+
+
+class ShareService:
+    """Sharing for one unlocked wallet: its vault, its session and its ``shares`` directory."""
+
+    def __init__(self, vault: Vault, session: Session, shares_dir: Path) -> None:
+        self._vault = vault
+        self._session = session
+        self._shares_dir = shares_dir
+
+    @property
+    def ledger(self) -> ShareLedger:
+        return ShareLedger(self._shares_dir, self._session.subkey(LEDGER_PURPOSE))
+
+    # -- patient --------------------------------------------------------------------------------
+
+    def check_records(self, record_ids: Sequence[str]) -> None:
+        """Refuse unknown or ambiguous record ids before anything else is asked or written."""
+        if not record_ids:
+            raise WalletValueError("Choose at least one record to share with --records.")
+        for record_id in record_ids:
+            self._vault.get(record_id)
+
+    async def find_provider(self, chain: ChainService, target: str) -> ProviderInfo:
+        """The registered provider named by ``target`` (address text or QR image file)."""
+        client = await chain.client()
+        parsed = resolve_target(target, client.chain_id)
+        info = await chain.show_provider(parsed.address)
+        if not info.registered:
+            raise ProviderNotRegistered(
+                f"{parsed.address} is not a registered provider, so it has no encryption key to "
+                "share with; ask the provider to register first."
+            )
+        return info
+
+    async def create(
+        self,
+        chain: ChainService,
+        provider: ProviderInfo,
+        record_ids: Sequence[str],
+        purpose: Purpose,
+        days: float,
+        out: Path,
+    ) -> CreatedShare:
+        """Write the bundle, record the share, then grant it on chain."""
+        check_duration(purpose, days)
+        client = await chain.client()
+        patient = self._session.address(0)
+        parties = ShareParties(
+            patient=patient,
+            provider=provider.address,
+            provider_recipient=X25519Recipient.from_public_bytes(provider.encryption_key),
+            chain_id=client.chain_id,
+            consent_registry=client.profile.address_of("ConsentRegistry"),
+        )
+        built = write_bundle(self._vault, record_ids, parties, out)
+        share_id = built.share_id.hex()
+        ledger = self.ledger
+        ledger.add(
+            LedgerEntry(
+                share_id=share_id,
+                provider=provider.address,
+                chain_id=client.chain_id,
+                records=tuple(SharedRecord(m.id, m.version) for m in built.records),
+                purpose=purpose.code,
+                days=days,
+                bundle_path=str(Path(out).resolve()),
+                created_at=built.descriptor.created_at,
+            )
+        )
+        submitted = await chain.grant(provider.address, built.share_id, purpose, days)
+        grant = await chain.get_grant(patient, provider.address, built.share_id)
+        ledger.update(
+            share_id, state="granted", grant_tx=submitted.tx_hash, expires_at=grant.expires_at
+        )
+        return CreatedShare(built, "0x" + share_id, submitted.tx_hash, grant.expires_at)
+
+    async def revoke(self, chain: ChainService, share_id: str) -> RevokedShare:
+        """Revoke the grant, then rotate every record of the share; resumes if interrupted."""
+        ledger = self.ledger
+        entry = ledger.get(share_id)
+        if entry.state == "revoked":
+            raise WalletValueError(f"Share 0x{entry.share_id} was already revoked.")
+        entry = ledger.update(entry.share_id, state="revoking")
+        patient = self._session.address(0)
+        tx_hash = entry.revoke_tx
+        grant = await chain.get_grant(patient, entry.provider, entry.share_id)
+        if grant.expires_at != 0:  # a grant (active or expired) is still stored on chain
+            submitted = await chain.revoke(entry.provider, entry.share_id)
+            tx_hash = submitted.tx_hash
+            entry = ledger.update(entry.share_id, revoke_tx=tx_hash)
+        rotated = list(entry.rotated)
+        for shared in entry.records:
+            if shared.record_id in rotated:
+                continue
+            try:
+                meta = self._vault.get(shared.record_id)
+            except RecordNotFound:
+                meta = None  # deleted since: nothing left to protect
+            if meta is not None and meta.version == shared.version:
+                self._vault.rotate(shared.record_id)
+            rotated.append(shared.record_id)
+            entry = ledger.update(entry.share_id, rotated=tuple(rotated))
+        ledger.update(entry.share_id, state="revoked")
+        return RevokedShare("0x" + entry.share_id, tx_hash, tuple(rotated))
+
+    async def statuses(self, chain: ChainService) -> list[ShareStatus]:
+        """Every share in the ledger with its status on chain (pending/active/expired/revoked)."""
+        entries = self.ledger.entries()
+        if not entries:
+            return []
+        consents = {(c.share_id.hex(), c.grantee.lower()): c for c in await chain.list_consents()}
+        rows: list[ShareStatus] = []
+        for entry in entries:
+            consent = consents.get((entry.share_id, entry.provider.lower()))
+            if consent is not None:
+                rows.append(ShareStatus(entry, consent.status, consent.expires_at or None))
+            elif entry.state in ("revoking", "revoked"):
+                rows.append(ShareStatus(entry, "revoked", entry.expires_at))
+            else:
+                rows.append(ShareStatus(entry, "not granted", None))
+        return rows
+
+    # -- provider -------------------------------------------------------------------------------
+
+    async def open_bundle(
+        self, chain: ChainService, bundle_path: Path, out_dir: Path
+    ) -> list[OpenedRecord]:
+        """Check the grant on chain, verify the bundle, and decrypt its records into ``out_dir``."""
+        me = self._session.address(0)
+        with read_bundle(bundle_path) as bundle:
+            descriptor = bundle.descriptor
+            if descriptor.provider.lower() != me.lower():
+                raise BundleNotForMe(
+                    f"This bundle was made for the provider {descriptor.provider}, not for this "
+                    f"wallet ({me}); nothing was written."
+                )
+            client = await chain.client()
+            registry = client.profile.address_of("ConsentRegistry")
+            if descriptor.chain_id != client.chain_id or (
+                descriptor.consent_registry.lower() != registry.lower()
+            ):
+                raise BundleNotForMe(
+                    f"This bundle's consent is on chain {descriptor.chain_id} (registry "
+                    f"{descriptor.consent_registry}), not on this wallet's network; choose that "
+                    "network with --network."
+                )
+            await self._require_consent(chain, descriptor.patient, me, bundle.share_id)
+            verified = verify_bundle(bundle, self._session.identity)
+            return extract_records(verified, out_dir)
+
+    @staticmethod
+    async def _require_consent(chain: ChainService, patient: str, me: str, share_id: bytes) -> None:
+        grant = await chain.get_grant(patient, me, share_id)
+        if grant.active:
+            return
+        if grant.expires_at != 0:
+            raise ConsentNotActive(
+                f"The patient's consent for this share expired on {_date(grant.expires_at)}; "
+                "nothing was written."
+            )
+        revoked = any(
+            c.share_id == share_id and c.patient.lower() == patient.lower()
+            for c in await chain.consents_for_me()
+            if c.status == "revoked"
+        )
+        if revoked:
+            raise ConsentNotActive(
+                "The patient revoked consent for this share, so it can no longer be opened; "
+                "nothing was written."
+            )
+        raise ConsentNotActive(
+            f"The patient {patient} has not granted this wallet access to this share on chain "
+            f"(share id 0x{share_id.hex()[:16]}…); nothing was written."
+        )
