@@ -29,9 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from eth_account import Account
-from eth_account.messages import encode_typed_data
 from eth_utils import keccak
 from web3 import Web3
+
+from wallet.consent import GrantRequest, Purpose, sign_grant
 
 ROOT = Path(__file__).resolve().parent.parent
 ANVIL = ROOT / "contracts/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
@@ -260,42 +261,19 @@ class Bench:
         signer = Account.from_key(SIGNING_PATIENT_KEY)
         expires, deadline = self.now() + 30 * DAY, self.now() + 3600
         share = keccak(b"signed share")
-        message = {
-            "types": {
-                "EIP712Domain": [
-                    {"name": "name", "type": "string"},
-                    {"name": "version", "type": "string"},
-                    {"name": "chainId", "type": "uint256"},
-                    {"name": "verifyingContract", "type": "address"},
-                ],
-                "Grant": [
-                    {"name": "patient", "type": "address"},
-                    {"name": "grantee", "type": "address"},
-                    {"name": "shareId", "type": "bytes32"},
-                    {"name": "purpose", "type": "uint8"},
-                    {"name": "expiresAt", "type": "uint64"},
-                    {"name": "nonce", "type": "uint256"},
-                    {"name": "deadline", "type": "uint256"},
-                ],
-            },
-            "primaryType": "Grant",
-            "domain": {
-                "name": "PatientWalletConsent",
-                "version": "1",
-                "chainId": self.w3.eth.chain_id,
-                "verifyingContract": consent.address,
-            },
-            "message": {
-                "patient": signer.address,
-                "grantee": grantee,
-                "shareId": share,
-                "purpose": PURPOSE_TREAT,
-                "expiresAt": expires,
-                "nonce": consent.functions.nonces(signer.address).call(),
-                "deadline": deadline,
-            },
-        }
-        signature = signer.sign_message(encode_typed_data(full_message=message)).signature
+        request = GrantRequest(
+            patient=signer.address,
+            grantee=grantee,
+            share_id=share,
+            purpose=Purpose(PURPOSE_TREAT),
+            expires_at=expires,
+            nonce=consent.functions.nonces(signer.address).call(),
+            deadline=deadline,
+        )
+        # The wallet's own EIP-712 encoding: the bench then also proves it matches the contract.
+        signature = sign_grant(
+            signer, request, chain_id=self.w3.eth.chain_id, verifying_contract=consent.address
+        )
         self.measure(
             "grantBySig (relayed)",
             consent.functions.grantBySig(

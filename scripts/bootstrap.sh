@@ -12,7 +12,8 @@ log() { printf '[bootstrap] %s\n' "$*" >&2; }
 
 apt_packages=(age xvfb xauth libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0
   libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
-  libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libpulse0 fonts-dejavu-core)
+  libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libpulse0 fonts-dejavu-core
+  desktop-file-utils appstream)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -37,7 +38,7 @@ want=$(sha256sum pyproject.toml | cut -c1-16)
 if [ "$(cat "$stamp_dir/pip" 2>/dev/null)" != "$want" ]; then
   log "installing Python packages"
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v '^WARNING: Location' >&2 || true
+  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev,packaging]' 2>&1 | grep -v '^WARNING: Location' >&2 || true
   .venv/bin/python -c 'import wallet, PySide6, web3, cryptography' # fail loudly if the install did not work
   echo "$want" > "$stamp_dir/pip"
 fi

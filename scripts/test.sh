@@ -9,8 +9,8 @@ export QT_QPA_PLATFORM=offscreen
 step() { printf '\n=== %s\n' "$*"; }
 
 step "ruff"
-ruff check wallet ui tests bench
-ruff format --check wallet ui tests bench
+ruff check wallet ui tests bench packaging
+ruff format --check wallet ui tests bench packaging
 step "mypy (strict) on wallet/"
 mypy
 step "import layers (no Qt in wallet/)"

@@ -81,7 +81,7 @@ def main(
     app = QApplication([sys.argv[0], *qt_args])
     app.setApplicationName(strings.APP_NAME)
     app.setApplicationDisplayName(strings.APP_NAME)
-    app.setDesktopFileName("patient-wallet")
+    app.setDesktopFileName("org.patientwallet.PatientWallet")
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 

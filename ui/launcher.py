@@ -55,6 +55,10 @@ def has_display() -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--self-test"]:
+        from ui.self_test import run_self_test  # imports Qt only inside its Qt check
+
+        return run_self_test()
     if not wants_gui(args):
         from wallet.cli import run  # no Qt on the command-line path
 

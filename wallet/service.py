@@ -30,6 +30,7 @@ from wallet.settings import Settings, load_settings, update_settings
 from wallet.vault import Vault
 
 if TYPE_CHECKING:
+    from wallet.backup.service import BackupService
     from wallet.chain.profiles import NetworkProfile
     from wallet.chain.service import ChainService
     from wallet.share.service import ShareService
@@ -175,3 +176,17 @@ class WalletService:
         from wallet.share.service import ShareService
 
         return ShareService(self.vault, self.session, self.data_dir.shares)
+
+    # -- backup (owned by wallet.backup; this block only hands out its service) ---------------
+
+    def backups(self) -> BackupService:
+        """Encrypted backup and verified restore, SLIP-39 share files, keystore v3 export."""
+        from wallet.backup.service import BackupService
+
+        return BackupService(
+            self.data_dir,
+            session=lambda: self.session,
+            vault=lambda: self.vault,
+            kdf_factory=self._kdf_factory,
+            release=lambda: self.lock("restoring a backup"),
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -29,10 +30,16 @@ WORDS_12 = (
 def qloop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     """An asyncio loop driven by Qt: async slots progress while qtbot waits."""
     loop = qasync.QEventLoop(qapp, already_running=True)
+    # qasync's own default executor runs QThreads (aiohttp resolves host names through it); this
+    # loop is never closed, so those threads would outlive the test and abort the process when
+    # PySide deletes them at exit. A plain pool that the fixture shuts down avoids that.
+    executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="test-loop-default")
+    loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
     yield loop
     # Let finished tasks' callbacks run, then detach the loop from this thread.
     qapp.processEvents()
+    executor.shutdown(wait=True, cancel_futures=True)
     asyncio.events._set_running_loop(None)
     asyncio.set_event_loop(None)
 

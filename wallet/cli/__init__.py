@@ -21,6 +21,7 @@ from pathlib import Path
 
 from wallet import __version__
 from wallet.cli import (
+    backup_commands,
     chain_commands,
     record_commands,
     share_commands,
@@ -36,6 +37,7 @@ COMMAND_GROUPS = (
     record_commands,
     chain_commands,
     share_commands,
+    backup_commands,
 )
 
 
