@@ -22,15 +22,18 @@ import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from ui import strings
-from ui.bridge import Bridge
 from ui.idle_lock import IdleLock
 from ui.main_window import MainWindow
 from wallet.errors import WalletError
+
+if TYPE_CHECKING:
+    from ui.bridge import Bridge
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +57,7 @@ async def load_core(window: MainWindow, data_dir: Path | None) -> Bridge | None:
     loop = asyncio.get_running_loop()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="startup") as pool:
         await loop.run_in_executor(pool, _import_heavy)
+    from ui.bridge import Bridge
     from wallet.datadir import DataDir, default_data_dir  # loaded above
     from wallet.events import EventBus
     from wallet.service import WalletService

@@ -11,6 +11,8 @@ Must not contain screen logic, call the core, or judge anything; each screen is 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -25,22 +27,15 @@ from PySide6.QtWidgets import (
 from qasync import asyncSlot
 
 from ui import strings
-from ui.bridge import Bridge
 from ui.idle_lock import IdleLock
-from ui.views.activity import ActivityView
-from ui.views.consents import ConsentsView
-from ui.views.create_wallet import CreateWalletView
-from ui.views.provider import ProviderView
-from ui.views.receive import ReceiveView
-from ui.views.records import RecordsView
-from ui.views.restore_wallet import RestoreWalletView
-from ui.views.settings import SettingsView
-from ui.views.share import ShareView
-from ui.views.unlock import UnlockView
-from ui.views.welcome import WelcomeView
 from ui.widgets.banner import Banner
 from ui.widgets.page import Page
 from wallet.errors import WalletError
+
+if TYPE_CHECKING:
+    # The screens (and the bridge, which brings in the core's crypto) are imported when the core
+    # is attached, after the window is on screen: they are not needed for its first paint.
+    from ui.bridge import Bridge
 
 
 class MainWindow(QMainWindow):
@@ -68,6 +63,11 @@ class MainWindow(QMainWindow):
     def attach(self, bridge: Bridge) -> None:
         """Build the screens on ``bridge`` and show the first one (the app calls this once the
         core has loaded, after the window is already on screen)."""
+        from ui.views.create_wallet import CreateWalletView
+        from ui.views.restore_wallet import RestoreWalletView
+        from ui.views.unlock import UnlockView
+        from ui.views.welcome import WelcomeView
+
         self._bridge = bridge
         self.welcome = WelcomeView(self)
         self.create_view = CreateWalletView(bridge, self)
@@ -111,6 +111,14 @@ class MainWindow(QMainWindow):
     # -- building ----------------------------------------------------------------------------------
 
     def _build_home(self, bridge: Bridge) -> QWidget:
+        from ui.views.activity import ActivityView
+        from ui.views.consents import ConsentsView
+        from ui.views.provider import ProviderView
+        from ui.views.receive import ReceiveView
+        from ui.views.records import RecordsView
+        from ui.views.settings import SettingsView
+        from ui.views.share import ShareView
+
         home = QWidget(self)
         self.unconfirmed_banner = Banner("warning", dismissable=False, parent=home)
         self.error_banner = Banner("error", parent=home)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zxcvbn import zxcvbn
-
 from wallet.errors import WalletValueError
 
 MIN_LENGTH = 8
@@ -40,6 +38,10 @@ def assess_password(password: str) -> PasswordStrength:
             acceptable=False,
             message=f"The password needs at least {MIN_LENGTH} characters.",
         )
+    # Imported here: its frequency lists cost ~13 MB of memory, and only choosing a new password
+    # needs them (not unlocking, exporting or backing up).
+    from zxcvbn import zxcvbn
+
     result = zxcvbn(password[:_MAX_CHECKED_LENGTH])
     score = int(result["score"])
     feedback = result.get("feedback", {})

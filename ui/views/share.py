@@ -39,13 +39,13 @@ from qasync import asyncSlot
 
 from ui import strings
 from ui.bridge import Bridge
-from ui.qr.scanner import CameraScanner
 from ui.widgets import confirm_dialog
 from ui.widgets.page import Page
 from ui.widgets.provider_card import ProviderCard
 from wallet.errors import WalletError
 
 if TYPE_CHECKING:
+    from ui.qr.scanner import CameraScanner
     from wallet.chain.registries import ProviderInfo
 
 RECORD_ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
@@ -76,10 +76,7 @@ class ShareView(Page):
         self._bridge = bridge
         self._provider: ProviderInfo | None = None
         self._purposes_loaded = False
-        self.scanner = CameraScanner(bridge.decode_qr_gray, self)
-        self.scanner.decoded.connect(self._on_scanned)
-        self.scanner.frameShown.connect(self._show_frame)
-        self.scanner.failed.connect(self._on_camera_failed)
+        self._scanner: CameraScanner | None = None
 
         sources = QHBoxLayout()
         self.scan_button = QPushButton(strings.SCAN_CAMERA, self)
@@ -177,9 +174,22 @@ class ShareView(Page):
                 Qt.CheckState.Checked if meta.id in checked else Qt.CheckState.Unchecked
             )
 
+    @property
+    def scanner(self) -> CameraScanner:
+        """The camera scanner, made on first use: QtMultimedia costs start-up time otherwise."""
+        if self._scanner is None:
+            from ui.qr.scanner import CameraScanner
+
+            self._scanner = CameraScanner(self._bridge.decode_qr_gray, self)
+            self._scanner.decoded.connect(self._on_scanned)
+            self._scanner.frameShown.connect(self._show_frame)
+            self._scanner.failed.connect(self._on_camera_failed)
+        return self._scanner
+
     def clear(self) -> None:
         """Forget everything shown (on lock: titles and the provider leave the screen)."""
-        self.scanner.stop()
+        if self._scanner is not None:
+            self._scanner.stop()
         self.preview.hide()
         self.preview.clear()
         self.records_list.clear()
