@@ -27,6 +27,11 @@ decryption, so it runs on the core worker thread inside its own short-lived even
 own chain connection (one service per loop), keeping every vault access on that one thread.
 Transactions report ``transactionPending(what)`` then ``transactionConfirmed(what, tx_hash)``.
 
+Backup: export (verified by the core before it is kept) and restore from a backup file run on the
+worker thread; the core's stage labels arrive through ``backupStage`` and the bytes through
+``progress``. Whether to remind the patient to make a backup is the core's rule
+(:func:`wallet.backup.reminder.backup_reminder`); the bridge only gathers its two inputs.
+
 Audit: while unlocked the bridge appends identifiers-only entries (unlock, lock, import, export,
 share, grant, revoke, provider open/registration) to the sealed :mod:`wallet.audit` log, on the
 worker thread.
@@ -66,6 +71,7 @@ from wallet.events import (
 
 if TYPE_CHECKING:  # the core's heavy modules load after the first window shows (ui.app)
     from wallet.addresses import ParsedAddress
+    from wallet.backup import BackupReport, RestoreReport
     from wallet.chain.profiles import NetworkProfile
     from wallet.chain.registries import ConsentInfo, ProviderInfo, ProviderKind
     from wallet.chain.service import ChainService, ChainStatus
@@ -99,6 +105,7 @@ class Bridge(QObject):
     error = Signal(str)  # one sentence for the user
     busy = Signal(bool)
     progress = Signal(int, int)  # done, total (bytes)
+    backupStage = Signal(str)  # the core's stage label of a backup export or restore
 
     consentChanged = Signal(object)  # wallet.chain.follower.ConsentChanged
     providerChanged = Signal(object)  # wallet.chain.follower.ProviderChanged
@@ -313,6 +320,85 @@ class Bridge(QObject):
     async def read_record(self, record_id: str) -> bytes:
         """The decrypted record in memory, for viewing; nothing touches the disk."""
         return await self.run_blocking(lambda: self._service.vault.read_bytes(record_id))
+
+    # -- backup ------------------------------------------------------------------------------------
+
+    def _staged_reporter(self) -> Callable[[str, int, int], None]:
+        """A ``progress(stage, done, total)`` callback: each new stage at once, bytes throttled."""
+        bytes_report = self._progress_reporter()
+        current: str | None = None
+
+        def report(stage: str, done: int, total: int) -> None:
+            nonlocal current
+            if stage != current:
+                current = stage
+                self._post.emit(functools.partial(self.backupStage.emit, stage))
+            bytes_report(done, total)
+
+        return report
+
+    @property
+    def last_backup_at(self) -> str | None:
+        """ISO 8601 UTC time of the last verified backup, or ``None``."""
+        return self._settings_value("last_backup_at", None)
+
+    async def export_backup(self, out: Path, backup_password: str | None = None) -> BackupReport:
+        """Write a verified, encrypted backup to the new file ``out`` (the core records when)."""
+        report = self._staged_reporter()
+        return await self.run_blocking(
+            lambda: self._service.backups().export(
+                Path(out), backup_password=backup_password, progress=report
+            )
+        )
+
+    async def restore_backup(
+        self,
+        source: Path,
+        words: str,
+        password: str,
+        *,
+        passphrase: str = "",
+        backup_password: str | None = None,
+    ) -> RestoreReport:
+        """Restore ``source`` into the (empty) data directory with the words; all or nothing.
+
+        The restored wallet is locked: it opens with ``password`` on the unlock screen.
+        """
+        report = self._staged_reporter()
+        return await self.run_blocking(
+            lambda: self._service.backups().restore(
+                Path(source),
+                words,
+                password,
+                passphrase=passphrase,
+                backup_password=backup_password,
+                progress=report,
+            )
+        )
+
+    async def backup_reminder(self) -> str | None:
+        """The core's reminder sentence (no backup yet, or records newer than it), or ``None``."""
+
+        def decide() -> str | None:
+            from wallet.backup.reminder import backup_reminder
+
+            records = self._service.vault.list_records()
+            newest = max((meta.created_at for meta in records), default=None)
+            return backup_reminder(self._service.settings.last_backup_at, newest)
+
+        return await self.run_blocking(decide)
+
+    # -- about -------------------------------------------------------------------------------------
+
+    @property
+    def version(self) -> str:
+        from wallet import __version__
+
+        return __version__
+
+    @property
+    def data_dir(self) -> Path:
+        return self._service.data_dir.root
 
     # -- receive -----------------------------------------------------------------------------------
 

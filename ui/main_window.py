@@ -1,10 +1,12 @@
 """The shell window: which screen shows when, the section list, the Lock button and the banners.
 
-Owns navigation only. It switches between onboarding (welcome, create, restore), unlock and the
-unlocked home (a section list and one screen per section) in answer to the bridge's ``locked`` and
-``unlocked`` signals, arms the idle lock while unlocked, and shows the "recovery words not
-confirmed" banner (from the persisted setting), starts the chain follower after unlock and
-shows a banner while the chain is unreachable. Sections plug in with :meth:`add_section`.
+Owns navigation only. It switches between onboarding (welcome, create, restore from words or from
+a backup file), unlock and the unlocked home (a section list and one screen per section) in answer
+to the bridge's ``locked`` and ``unlocked`` signals, arms the idle lock while unlocked, and shows
+the "recovery words not confirmed" banner (from the persisted setting), the backup reminder (the
+core's sentence, asked for on unlock, on ``recordsChanged`` and after a backup), starts the chain
+follower after unlock and shows a banner while the chain is unreachable. About opens with F1 or
+the button under Lock. Sections plug in with :meth:`add_section`.
 
 Must not contain screen logic, call the core, or judge anything; each screen is its own module.
 """
@@ -64,6 +66,7 @@ class MainWindow(QMainWindow):
         """Build the screens on ``bridge`` and show the first one (the app calls this once the
         core has loaded, after the window is already on screen)."""
         from ui.views.create_wallet import CreateWalletView
+        from ui.views.restore_backup import RestoreBackupView
         from ui.views.restore_wallet import RestoreWalletView
         from ui.views.unlock import UnlockView
         from ui.views.welcome import WelcomeView
@@ -72,12 +75,14 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomeView(self)
         self.create_view = CreateWalletView(bridge, self)
         self.restore_view = RestoreWalletView(bridge, self)
+        self.restore_backup_view = RestoreBackupView(bridge, self)
         self.unlock_view = UnlockView(bridge, self)
         self.home = self._build_home(bridge)
         for screen in (
             self.welcome,
             self.create_view,
             self.restore_view,
+            self.restore_backup_view,
             self.unlock_view,
             self.home,
         ):
@@ -87,12 +92,19 @@ class MainWindow(QMainWindow):
         self.welcome.restoreRequested.connect(self._start_restore)
         self.create_view.cancelled.connect(self._show_welcome)
         self.restore_view.cancelled.connect(self._show_welcome)
+        self.welcome.restoreBackupRequested.connect(self._start_restore_backup)
+        self.restore_backup_view.cancelled.connect(self._show_welcome)
+        self.restore_backup_view.finished.connect(
+            lambda records: self._show_unlock(strings.RESTORED_FROM_BACKUP.format(records))
+        )
         self.create_view.finished.connect(self._on_created)
 
         bridge.locked.connect(self._on_locked)
         bridge.unlocked.connect(self._on_unlocked)
         bridge.recordsChanged.connect(self.records.refresh)
         bridge.recordsChanged.connect(self.share.refresh)
+        bridge.recordsChanged.connect(self._update_backup_reminder)
+        self.backup.backupMade.connect(lambda _path: self._update_backup_reminder())
         bridge.connectionChanged.connect(self._on_connection)
         self._idle_lock.set_minutes(bridge.auto_lock_minutes)
         bridge.error.connect(self.error_banner.show_message)
@@ -100,6 +112,7 @@ class MainWindow(QMainWindow):
         self._idle_lock.idle.connect(self._on_idle)
 
         QShortcut(QKeySequence("Ctrl+L"), self, self.lock_now)
+        QShortcut(QKeySequence("F1"), self, self.show_about)
         self.show_initial_screen()
 
     @property
@@ -112,6 +125,7 @@ class MainWindow(QMainWindow):
 
     def _build_home(self, bridge: Bridge) -> QWidget:
         from ui.views.activity import ActivityView
+        from ui.views.backup import BackupView
         from ui.views.consents import ConsentsView
         from ui.views.provider import ProviderView
         from ui.views.receive import ReceiveView
@@ -122,6 +136,7 @@ class MainWindow(QMainWindow):
         home = QWidget(self)
         self.unconfirmed_banner = Banner("warning", dismissable=False, parent=home)
         self.error_banner = Banner("error", parent=home)
+        self.backup_banner = Banner("warning", parent=home)
         self.sections = QListWidget(home)
         self.sections.setAccessibleName(strings.NAV_ACCESSIBLE)
         self.sections.setFixedWidth(self.sections.fontMetrics().horizontalAdvance("M" * 12))
@@ -134,6 +149,10 @@ class MainWindow(QMainWindow):
         self.lock_button.setToolTip(strings.LOCK_TIP)
         self.lock_button.setAccessibleName(strings.LOCK.replace("&", ""))
         self.lock_button.clicked.connect(self.lock_now)
+        self.about_button = QPushButton(strings.ABOUT, home)
+        self.about_button.setToolTip(strings.ABOUT_TIP)
+        self.about_button.setAccessibleName(strings.ABOUT.replace("&", ""))
+        self.about_button.clicked.connect(self.show_about)
 
         self.records = RecordsView(bridge, home)
         self.receive = ReceiveView(bridge, home)
@@ -142,18 +161,21 @@ class MainWindow(QMainWindow):
         self.activity = ActivityView(bridge, home)
         self.provider = ProviderView(bridge, home)
         self.settings = SettingsView(bridge, home)
+        self.backup = BackupView(bridge, home)
         self.settings.autoLockMinutesChanged.connect(self._idle_lock.set_minutes)
         self.settings.networkChanged.connect(lambda _name: self._refresh_screens())
 
         side = QVBoxLayout()
         side.addWidget(self.sections, 1)
         side.addWidget(self.lock_button)
+        side.addWidget(self.about_button)
         body = QHBoxLayout()
         body.addLayout(side)
         body.addWidget(self.pages, 1)
         layout = QVBoxLayout(home)
         layout.addWidget(self.unconfirmed_banner)
         layout.addWidget(self.error_banner)
+        layout.addWidget(self.backup_banner)
         layout.addLayout(body, 1)
 
         self.add_section(strings.NAV_RECORDS, self.records)
@@ -163,6 +185,7 @@ class MainWindow(QMainWindow):
         self.add_section(strings.NAV_RECEIVE, self.receive)
         self.add_section(strings.NAV_PROVIDER, self.provider)
         self.add_section(strings.NAV_SETTINGS, self.settings)
+        self.add_section(strings.NAV_BACKUP, self.backup)
         self.sections.setCurrentRow(0)
         return home
 
@@ -203,6 +226,19 @@ class MainWindow(QMainWindow):
         self.restore_view.start()
         self.stack.setCurrentWidget(self.restore_view)
 
+    def _start_restore_backup(self) -> None:
+        self.stack.setCurrentWidget(self.restore_backup_view)
+        self.restore_backup_view.start()
+
+    def show_about(self) -> None:
+        """Open the About box (F1), window-modal, without blocking the event loop."""
+        from ui.views.about import AboutDialog
+
+        bridge = self.bridge
+        self.about_dialog = AboutDialog(bridge.version, bridge.data_dir, bridge.network, self)
+        self.about_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.about_dialog.open()
+
     def _show_unlock(self, notice: str = "") -> None:
         self.stack.setCurrentWidget(self.unlock_view)
         self.unlock_view.prepare(notice)
@@ -222,6 +258,21 @@ class MainWindow(QMainWindow):
         else:
             self.unconfirmed_banner.hide()
 
+    @asyncSlot()
+    async def _update_backup_reminder(self) -> None:
+        """Show the core's backup reminder, or hide it once the last backup holds every record."""
+        if not self.bridge.is_unlocked:
+            return
+        try:
+            reminder = await self.bridge.backup_reminder()
+        except WalletError as exc:
+            self.error_banner.show_message(exc.user_message)
+            return
+        if reminder and self.bridge.is_unlocked:
+            self.backup_banner.show_message(reminder)
+        else:
+            self.backup_banner.hide()
+
     # -- lock state --------------------------------------------------------------------------------
 
     def _on_unlocked(self) -> None:
@@ -231,6 +282,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.home)
         self._idle_lock.set_minutes(self.bridge.auto_lock_minutes)
         self._refresh_screens()
+        self._update_backup_reminder()
         self._idle_lock.arm()
         self.show_section(self.sections.currentRow())
         if self.bridge.chain_in_use:
@@ -239,7 +291,15 @@ class MainWindow(QMainWindow):
     def _refresh_screens(self) -> None:
         """Refresh what needs no chain now; chain screens refresh when shown (the local node is
         started only once the patient opens a screen that needs it)."""
-        for screen in (self.records, self.receive, self.share, self.activity, self.settings):
+        screens = (
+            self.records,
+            self.receive,
+            self.share,
+            self.activity,
+            self.settings,
+            self.backup,
+        )
+        for screen in screens:
             screen.refresh()
         self._refresh_chain_screen(self.pages.currentWidget())
 
@@ -264,9 +324,11 @@ class MainWindow(QMainWindow):
             self.consents,
             self.activity,
             self.provider,
+            self.backup,
         ):
             screen.clear()
         self.error_banner.hide()
+        self.backup_banner.hide()
         for window in self.findChildren(QWidget):
             if window.isWindow() and window is not self:
                 window.close()  # record viewers hold decrypted data

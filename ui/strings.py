@@ -30,6 +30,7 @@ NAV_SHARE: Final = tr("Share")
 NAV_CONSENTS: Final = tr("Consents")
 NAV_ACTIVITY: Final = tr("Activity")
 NAV_PROVIDER: Final = tr("For providers")
+NAV_BACKUP: Final = tr("Backup")
 NAV_ACCESSIBLE: Final = tr("Sections")
 LOCK: Final = tr("&Lock")
 LOCK_TIP: Final = tr("Lock the wallet now (Ctrl+L)")
@@ -51,6 +52,7 @@ WELCOME_PROVIDER: Final = tr(
 )
 CREATE_WALLET: Final = tr("&Create a new wallet")
 RESTORE_WALLET: Final = tr("&Restore from recovery words")
+RESTORE_FROM_BACKUP: Final = tr("Restore from a &backup file")
 BACK: Final = tr("&Back")
 NEXT: Final = tr("&Next")
 WORD_COUNT_TITLE: Final = tr("How many recovery words?")
@@ -286,6 +288,75 @@ OPEN_BUNDLE: Final = tr("&Open a received bundle…")
 OPEN_BUNDLE_DIALOG: Final = tr("Open a share bundle")
 OPEN_OUT_DIALOG: Final = tr("Choose a folder for the decrypted records")
 OPENED: Final = tr("{0} record(s) verified and written to {1}.")
+
+
+# -- backup ---------------------------------------------------------------------------------------
+BACKUP_TITLE: Final = tr("Backup")
+BACKUP_TEXT: Final = tr(
+    "A backup is one encrypted file holding your records, your shares and your settings. Your "
+    "recovery words open it; keep it somewhere other than this computer (a USB stick, a cloud "
+    "drive)."
+)
+LAST_BACKUP: Final = tr("Last backup: {0}")
+NEVER_BACKUP: Final = tr("Last backup: never")
+USE_BACKUP_PASSWORD: Final = tr("Also protect the backup with a &backup password")
+BACKUP_PASSWORD_NOTE: Final = tr(
+    "Optional. Without it, the recovery words alone open the backup; with it, both are needed, "
+    "and a forgotten backup password makes the backup useless."
+)
+EXPORT_BACKUP: Final = tr("E&xport an encrypted backup…")
+BACKUP_DIALOG: Final = tr("Save the encrypted backup")
+BACKUP_FILTER: Final = tr("Patient Wallet backups (*.pwbackup)")
+BACKUP_SUFFIX: Final = ".pwbackup"
+BACKUP_STARTING: Final = tr("Preparing the backup…")
+BACKUP_STAGES: Final = {
+    # keyed by the core's stage labels (wallet.backup.export.STAGE_*)
+    "Writing backup": tr("Writing the encrypted backup…"),
+    "Verifying backup": tr("Reading the backup back to verify it…"),
+    "Reading backup": tr("Reading and checking the backup…"),
+}
+BACKUP_DONE: Final = tr(
+    "Backup saved to {path} and verified: it was read back and all {records} record(s) in it "
+    "open ({size})."
+)
+BACKUP_PASSWORD_UNACCEPTABLE: Final = tr(
+    "Choose an acceptable backup password, typed the same twice, or untick the box."
+)
+
+# -- restore from a backup file -------------------------------------------------------------------
+RESTORE_BACKUP_TITLE: Final = tr("Restore from a backup file")
+RESTORE_BACKUP_TEXT: Final = tr(
+    "Choose the backup file, type the recovery words of the wallet it came from, and choose a "
+    "password for this computer. Nothing is changed unless the whole backup checks out."
+)
+BACKUP_FILE: Final = tr("Backup file")
+BACKUP_FILE_PLACEHOLDER: Final = tr("Choose the .pwbackup file")
+BROWSE: Final = tr("Bro&wse…")
+OPEN_BACKUP_DIALOG: Final = tr("Open a backup file")
+RECOVERY_WORDS: Final = tr("Recovery words")
+RECOVERY_WORDS_PLACEHOLDER: Final = tr("The 12 to 24 words, in order, separated by spaces")
+BACKUP_PASSWORD_OPTIONAL: Final = tr("Backup password (only if you set one)")
+NO_BACKUP_FILE: Final = tr("Choose the backup file first.")
+RESTORE_FROM_BACKUP_BUTTON: Final = tr("&Restore backup")
+RESTORED_FROM_BACKUP: Final = tr(
+    "Restored {0} record(s) from the backup. Unlock with the password you just chose."
+)
+
+# -- about ----------------------------------------------------------------------------------------
+ABOUT: Final = tr("&About")
+ABOUT_TIP: Final = tr("Version, data folder and what the wallet protects (F1)")
+ABOUT_TITLE: Final = tr("About Patient Wallet")
+ABOUT_VERSION: Final = tr("Version")
+ABOUT_DATA_DIR: Final = tr("Data folder")
+ABOUT_NETWORK: Final = tr("Network")
+ABOUT_THREAT_NOTE: Final = tr(
+    "Your records are encrypted on this computer, but while the wallet is unlocked, malware on "
+    "this computer can read them, and copies a provider has already opened cannot be recalled."
+)
+ABOUT_THREATS_LINK: Final = tr("What the wallet protects, and what it does not (THREATS.md)")
+ABOUT_THREATS_MISSING: Final = tr(
+    "See docs/THREATS.md in the Patient Wallet sources for what the wallet protects."
+)
 
 
 def human_size(size: int) -> str:
