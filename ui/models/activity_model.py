@@ -7,14 +7,14 @@ and calls :meth:`ActivityModel.set_rows`. Must not call the bridge or read the l
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from ui import strings
+from ui.models.row_table import AnyIndex, RowTableModel
 
 COL_WHEN: Final = 0
 COL_WHAT: Final = 1
@@ -22,8 +22,6 @@ COL_DETAILS: Final = 2
 COL_SOURCE: Final = 3
 COLUMN_COUNT: Final = 4
 _HEADERS: Final = (strings.COL_WHEN, strings.COL_WHAT, strings.COL_DETAILS, "")
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True)
@@ -34,40 +32,14 @@ class ActivityRow:
     source: str
 
 
-class ActivityModel(QAbstractTableModel):
+class ActivityModel(RowTableModel):
     """Rows of :class:`ActivityRow`, in the order given."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ActivityRow] = []
-
-    def set_rows(self, rows: Sequence[ActivityRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[ActivityRow]:
-        return list(self._rows)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else COLUMN_COUNT
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < COLUMN_COUNT
-        ):
-            return _HEADERS[section]
-        return None
+    HEADERS = _HEADERS
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row: ActivityRow | None = self._row_for(index)
+        if row is None:
             return None
         if role not in (
             Qt.ItemDataRole.DisplayRole,
@@ -75,7 +47,6 @@ class ActivityModel(QAbstractTableModel):
             Qt.ItemDataRole.ToolTipRole,
         ):
             return None
-        row = self._rows[index.row()]
         column = index.column()
         if column == COL_WHEN:
             return row.when.astimezone().strftime("%Y-%m-%d %H:%M:%S")

@@ -9,15 +9,15 @@ change. Must not call the bridge or judge a consent; it renders what it is given
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from ui import strings
+from ui.models.row_table import AnyIndex, RowTableModel
 
 COL_PROVIDER: Final = 0
 COL_RECORDS: Final = 1
@@ -51,8 +51,6 @@ _STATUS_COLOUR: Final = {
     "revoked": "#842029",
 }
 
-AnyIndex = QModelIndex | QPersistentModelIndex
-
 
 @dataclass(frozen=True)
 class ConsentRow:
@@ -72,48 +70,15 @@ def _date(timestamp: int | None) -> str:
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-class ConsentsModel(QAbstractTableModel):
+class ConsentsModel(RowTableModel):
     """Rows of :class:`ConsentRow`, in the order given."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ConsentRow] = []
-
-    def set_rows(self, rows: Sequence[ConsentRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def clear(self) -> None:
-        self.set_rows([])
-
-    def row_at(self, row: int) -> ConsentRow:
-        return self._rows[row]
-
-    def rows(self) -> list[ConsentRow]:
-        return list(self._rows)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else COLUMN_COUNT
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < COLUMN_COUNT
-        ):
-            return _HEADERS[section]
-        return None
+    HEADERS = _HEADERS
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row: ConsentRow | None = self._row_for(index)
+        if row is None:
             return None
-        row = self._rows[index.row()]
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._display(row, column)

@@ -10,12 +10,12 @@ values it was given. Titles are health data: they live in memory only and are ne
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 
 from ui import strings
+from ui.models.row_table import AnyIndex, RowTableModel
 
 if TYPE_CHECKING:
     from wallet.vault import RecordMeta
@@ -40,55 +40,20 @@ _HEADERS: Final = (
     strings.COL_SOURCE,
 )
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 
-
-class RecordsModel(QAbstractTableModel):
+class RecordsModel(RowTableModel):
     """Rows of :class:`RecordMeta`, one per record, in the order given."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[RecordMeta] = []
-
-    def set_rows(self, rows: Sequence[RecordMeta]) -> None:
-        """Replace every row (the vault's list is small; a full reset keeps the model simple)."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def clear(self) -> None:
-        """Forget every row (on lock: titles must not outlive the session on screen)."""
-        self.set_rows([])
+    HEADERS = _HEADERS
 
     def record_at(self, row: int) -> RecordMeta | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    # -- QAbstractTableModel ---------------------------------------------------------------------
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt API
-        return 0 if parent.isValid() else COLUMN_COUNT
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < COLUMN_COUNT
-        ):
-            return _HEADERS[section]
-        return None
+        meta: RecordMeta | None = self.row_at(row)
+        return meta
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
+        meta: RecordMeta | None = self._row_for(index)
+        if meta is None:
             return None
-        meta = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(meta, column)

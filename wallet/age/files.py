@@ -28,8 +28,8 @@ __all__ = ["decrypt_bytes", "decrypt_stream", "encrypt_bytes", "encrypt_stream"]
 _PEEK_SIZE = 1024 + 16
 
 
-class _PrefixedReader(io.RawIOBase):
-    """Gives back bytes already read from a non-seekable source, then reads on from it."""
+class PrefixedReader(io.RawIOBase):
+    """Gives back ``prefix`` (bytes already read from a non-seekable ``src``), then reads on."""
 
     def __init__(self, prefix: bytes, src: BinaryIO) -> None:
         super().__init__()
@@ -65,7 +65,7 @@ def _peek(src: BinaryIO) -> tuple[bytes, BinaryIO]:
         src.seek(position)
         return prefix, src
     prefix = src.read(_PEEK_SIZE)
-    return prefix, io.BufferedReader(_PrefixedReader(prefix, src))
+    return prefix, io.BufferedReader(PrefixedReader(prefix, src))
 
 
 def encrypt_stream(

@@ -35,6 +35,7 @@ from wallet.age import (
     X25519Identity,
     decrypt_stream,
 )
+from wallet.age.files import PrefixedReader
 from wallet.backup.errors import (
     BackupCorrupt,
     BackupFailed,
@@ -54,7 +55,7 @@ from wallet.backup.format import (
     parse_manifest,
 )
 from wallet.backup.pipes import produced_by
-from wallet.backup.streams import HashingReader, PrefixedReader, read_up_to
+from wallet.backup.streams import HashingReader, read_up_to
 from wallet.errors import WalletError
 
 #: ``visit(path, size, stream)``: one data member (``path`` relative to the data directory).

@@ -1,8 +1,8 @@
 """Small file-object adapters the backup streams through: hashing, counting, prefixing.
 
 Owns :class:`HashingReader` (SHA-256 and byte count of everything read through it, with a progress
-hook), :class:`PrefixedReader` (give back bytes already peeked from a pipe, then read on) and
-:class:`NullSink` (a writer that discards, for "decrypt to nowhere" checks).
+hook) and :class:`NullSink` (a writer that discards, for "decrypt to nowhere" checks). Giving back
+bytes already peeked from a pipe is :class:`wallet.age.files.PrefixedReader`'s job.
 
 Must not import Qt or any ``wallet`` module. No buffering of whole files: every adapter passes
 data through in the caller's chunk size.
@@ -48,29 +48,6 @@ class HashingReader(io.RawIOBase):
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
-
-
-class PrefixedReader(io.RawIOBase):
-    """Gives back ``prefix`` (bytes already read from ``src``), then reads on from ``src``."""
-
-    def __init__(self, prefix: bytes, src: BinaryIO) -> None:
-        super().__init__()
-        self._prefix = memoryview(prefix)
-        self._src = src
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
-        view = memoryview(buffer).cast("B")
-        if self._prefix:
-            count = min(len(view), len(self._prefix))
-            view[:count] = self._prefix[:count]
-            self._prefix = self._prefix[count:]
-            return count
-        data = self._src.read(len(view))
-        view[: len(data)] = data
-        return len(data)
 
 
 def read_up_to(src: BinaryIO, size: int) -> bytes:
