@@ -7,14 +7,13 @@ services are created inside that loop and closed before it ends.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from eth_account.signers.local import LocalAccount
 
-from tests.chain.helpers import ANVIL, new_account, run
+from tests.chain.helpers import local_chain, new_account, run
 from wallet.chain.localnode import LocalNode
 from wallet.chain.profiles import NetworkProfile
 from wallet.chain.service import ChainService
@@ -23,19 +22,8 @@ from wallet.chain.service import ChainService
 @pytest.fixture(scope="session")
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNode]:
     """The session's local chain (a real anvil), stopped at the end."""
-    home = tmp_path_factory.mktemp("chain-home")
-    old = os.environ.get("PATIENT_WALLET_CHAIN_HOME")
-    os.environ["PATIENT_WALLET_CHAIN_HOME"] = str(home)
-    local = LocalNode(home, anvil=ANVIL)
-    try:
-        run(local.start())  # inside try: a failed deployment must not orphan the node
+    with local_chain(tmp_path_factory.mktemp("chain-home")) as local:
         yield local
-    finally:
-        run(local.stop())
-        if old is None:
-            os.environ.pop("PATIENT_WALLET_CHAIN_HOME", None)
-        else:
-            os.environ["PATIENT_WALLET_CHAIN_HOME"] = old
 
 
 @pytest.fixture

@@ -1,10 +1,13 @@
-"""Helpers for the chain tests: run a coroutine, call the real cast, raw RPC, fresh accounts."""
+"""Helpers for the chain tests: run a coroutine, a local chain in a temporary home, the real
+cast, raw RPC, fresh accounts."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import subprocess
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -12,6 +15,7 @@ from eth_account import Account
 from eth_account.signers.local import LocalAccount
 
 from wallet.chain.client import ChainClient
+from wallet.chain.localnode import ENV_HOME, LocalNode
 from wallet.chain.profiles import NetworkProfile
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,6 +32,26 @@ def run(coro: Awaitable[T]) -> T:
         return await coro
 
     return asyncio.run(wrapper())
+
+
+@contextlib.contextmanager
+def local_chain(home: Path) -> Iterator[LocalNode]:
+    """A real anvil with its home (and ``PATIENT_WALLET_CHAIN_HOME``) at ``home``; stopped after.
+
+    Starting happens inside the ``try``: a deployment that fails half-way must not orphan the node.
+    """
+    old = os.environ.get(ENV_HOME)
+    os.environ[ENV_HOME] = str(home)
+    local = LocalNode(home, anvil=ANVIL)
+    try:
+        run(local.start())
+        yield local
+    finally:
+        run(local.stop())
+        if old is None:
+            os.environ.pop(ENV_HOME, None)
+        else:
+            os.environ[ENV_HOME] = old
 
 
 def new_account() -> LocalAccount:

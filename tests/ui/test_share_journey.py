@@ -12,7 +12,6 @@ simulated, signed and mined the GUI thread never stalls 100 ms or more.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QVideoFrame
 
-from tests.chain.helpers import ANVIL, run
+from tests.chain.helpers import local_chain
 from tests.ui.conftest import PASSWORD
 from tests.ui.test_onboarding import _choose_password_and_create, _to_confirm_page
 from tests.ui.test_responsiveness import MAX_STALL_S, StallMeter
@@ -46,19 +45,8 @@ CHAIN_TIMEOUT_MS = 30_000
 
 @pytest.fixture(scope="module")
 def node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalNode]:
-    home = tmp_path_factory.mktemp("ui-chain-home")
-    old = os.environ.get("PATIENT_WALLET_CHAIN_HOME")
-    os.environ["PATIENT_WALLET_CHAIN_HOME"] = str(home)
-    local = LocalNode(home, anvil=ANVIL)
-    try:
-        run(local.start())
+    with local_chain(tmp_path_factory.mktemp("ui-chain-home")) as local:
         yield local
-    finally:
-        run(local.stop())
-        if old is None:
-            os.environ.pop("PATIENT_WALLET_CHAIN_HOME", None)
-        else:
-            os.environ["PATIENT_WALLET_CHAIN_HOME"] = old
 
 
 def _show(window: MainWindow, page) -> None:  # type: ignore[no-untyped-def]
