@@ -20,7 +20,6 @@ COL_WHEN: Final = 0
 COL_WHAT: Final = 1
 COL_DETAILS: Final = 2
 COL_SOURCE: Final = 3
-COLUMN_COUNT: Final = 4
 _HEADERS: Final = (strings.COL_WHEN, strings.COL_WHAT, strings.COL_DETAILS, "")
 
 

@@ -24,7 +24,6 @@ COL_RECORDS: Final = 1
 COL_PURPOSE: Final = 2
 COL_EXPIRES: Final = 3
 COL_STATUS: Final = 4
-COLUMN_COUNT: Final = 5
 
 SHARE_ID_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 1
 STATUS_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 2

@@ -25,7 +25,6 @@ COL_TYPE: Final = 1
 COL_SIZE: Final = 2
 COL_ADDED: Final = 3
 COL_SOURCE: Final = 4
-COLUMN_COUNT: Final = 5
 
 RECORD_ID_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 1
 """The record's id (str), the same for every column of a row."""
@@ -39,6 +38,7 @@ _HEADERS: Final = (
     strings.COL_ADDED,
     strings.COL_SOURCE,
 )
+COLUMN_COUNT: Final = len(_HEADERS)
 
 
 class RecordsModel(RowTableModel):
