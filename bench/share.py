@@ -8,11 +8,12 @@ grant transaction (one per share, whatever its size) is not part of what is meas
 
 (a) ``--small`` records of 1 KiB each shared with one provider in one bundle: time and records/s.
 (b) one ``--size-mib`` MiB record: the bundle write (header re-wrap, manifest, in-kernel payload
-    copy, fsync, link) against ``shutil.copyfile`` of the same vault file, each the median of
-    ``--runs`` alternating runs with a warm page cache; prints both, the ratio (target <= 1.5x) and,
-    for equal durability, the ratio against copyfile + fsync, which is the one judged (the bundle
-    is always fsynced; a bare copyfile returns before the data reaches the disk). Exits 1 if the
-    target is missed.
+    copy, atomic link) against ``shutil.copyfile`` of the same vault file, each the median of
+    ``--runs`` alternating runs with a warm page cache; prints both and the ratio (target <= 1.5x).
+    Neither forces its data to disk: a bundle is rebuildable from the vault and the ledger
+    (``share bundle``), so it is written like a copy. For information it also prints both with an
+    fsync added (equal durability, dominated by the disk's write-back speed). Exits 1 if the target
+    is missed.
 Imports into the vault are set-up, not measured. Deletes its temporary files.
 """
 
@@ -65,13 +66,19 @@ def bench_small(root: Path, count: int) -> None:
     )
 
 
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _copy(src: Path, dst: Path, durable: bool) -> float:
     start = time.perf_counter()
     shutil.copyfile(src, dst)
     if durable:
-        fd = os.open(dst, os.O_RDONLY)
-        os.fsync(fd)
-        os.close(fd)
+        _fsync(dst)
     return time.perf_counter() - start
 
 
@@ -89,6 +96,7 @@ def bench_large(root: Path, size_mib: int, runs: int) -> bool:
         share_times: list[float] = []
         copy_times: list[float] = []
         durable_times: list[float] = []
+        durable_share_times: list[float] = []
         shutil.copyfile(vault_file, root / "warm")  # warm the page cache
         (root / "warm").unlink()
         for run in range(runs):
@@ -101,24 +109,29 @@ def bench_large(root: Path, size_mib: int, runs: int) -> bool:
             out.unlink()
             durable_times.append(_copy(vault_file, root / "copy", durable=True))
             (root / "copy").unlink()
+            start = time.perf_counter()
+            write_bundle(vault, [record.id], parties, out)
+            _fsync(out)
+            durable_share_times.append(time.perf_counter() - start)
+            out.unlink()
     share_s = statistics.median(share_times)
     copy_s = statistics.median(copy_times)
     durable_s = statistics.median(durable_times)
+    durable_share_s = statistics.median(durable_share_times)
     ratio = share_s / copy_s
+
+    def runs(times: list[float]) -> list[float]:
+        return [round(t, 3) for t in times]
+
     print(f"(b) one {size_mib} MiB record:")
-    runs_text = [round(t, 3) for t in share_times]
-    print(f"    share (write_bundle, fsync): {share_s:.3f} s  runs {runs_text}")
+    print(f"    share (write_bundle):   {share_s:.3f} s  runs {runs(share_times)}")
+    print(f"    shutil.copyfile:        {copy_s:.3f} s  runs {runs(copy_times)}")
+    print(f"    ratio share / copyfile = {ratio:.2f} (target <= {TARGET_RATIO})")
     print(
-        f"    shutil.copyfile:             {copy_s:.3f} s  runs {[round(t, 3) for t in copy_times]}"
+        f"    informational, both fsynced: share {durable_share_s:.3f} s, copyfile "
+        f"{durable_s:.3f} s, ratio {durable_share_s / durable_s:.2f}"
     )
-    print(f"    copyfile + fsync:            {durable_s:.3f} s")
-    print(
-        f"    ratio share / copyfile = {ratio:.2f} (target <= {TARGET_RATIO}); "
-        f"share / (copyfile + fsync) = {share_s / durable_s:.2f}"
-    )
-    # The bundle is fsynced (atomic, durable); copyfile returns with the data in the page cache.
-    # The target is judged at equal durability; both ratios are printed.
-    return share_s / durable_s <= TARGET_RATIO
+    return ratio <= TARGET_RATIO
 
 
 def main() -> int:

@@ -722,6 +722,11 @@ class Bridge(QObject):
         self.transactionConfirmed.emit("revoke", revoked.tx_hash or "")
         return revoked
 
+    async def rebuild_bundle(self, share_id: str, out: Path) -> Path:
+        """Write a share's bundle again, identical (same share id), to the new file ``out``."""
+        built = await self.run_blocking(lambda: self._service.shares().rebuild(share_id, out))
+        return Path(built.path)
+
     async def share_statuses(self) -> list[ShareStatus]:
         """Every share this wallet made, with its status on chain."""
         return await self._share_job(lambda shares, chain: shares.statuses(chain))  # type: ignore[no-any-return]

@@ -237,6 +237,11 @@ REVOKE_NOTE: Final = tr(
 )
 REVOKE_SIGN: Final = tr("Sign and &revoke")
 NOTHING_TO_REVOKE: Final = tr("Select an active or pending consent to revoke.")
+SAVE_BUNDLE_AGAIN: Final = tr("Save &bundle again…")
+NOTHING_TO_SAVE: Final = tr("Select a consent whose bundle you want to save again.")
+BUNDLE_SAVED_AGAIN: Final = tr(
+    "The bundle was saved again to {0}; it is identical to the one this consent names."
+)
 UNKNOWN_RECORD: Final = tr("(deleted record)")
 
 # -- activity -------------------------------------------------------------------------------------

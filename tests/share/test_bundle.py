@@ -11,15 +11,17 @@ import pytest
 
 from tests.share.bundles import share
 from wallet.age import X25519Identity, decrypt_bytes, read_header
-from wallet.errors import WalletError, WalletExists
+from wallet.errors import CorruptData, WalletError, WalletExists, WalletValueError
 from wallet.share import (
     BundleAltered,
     BundleDescriptor,
     BundleInvalid,
     BundleNotForMe,
+    BundleParts,
     BundleUnsupported,
     extract_records,
     read_bundle,
+    rebuild_bundle,
     verify_bundle,
 )
 from wallet.share.names import safe_file_name, unique_names
@@ -162,3 +164,62 @@ def test_names_are_made_unique() -> None:
         "A (3).pdf",
         "a (4).pdf",
     ]
+
+
+def test_rebuild_writes_the_identical_bundle_from_vault_and_parts(tmp_path: Path) -> None:
+    contents = [("scan.pdf", b"%PDF-1.4 B" * 9000), ("notes.txt", b"hello again")]
+    shared = share(tmp_path, contents)
+    original = shared.built.path.read_bytes()
+    shared.built.path.unlink()  # lost: deleted, or never written back before a power cut
+    parts = BundleParts.decode(shared.built.parts.encode())  # as the ledger keeps them
+    pairs = [(r.id, r.version) for r in shared.records]
+    again = rebuild_bundle(shared.vault, parts, pairs, tmp_path / "again.tar")
+    assert again.path.read_bytes() == original
+    assert again.share_id == shared.built.share_id
+    paths = _open(again.path, shared.provider, tmp_path / "out")
+    assert [p.read_bytes() for p in paths] == shared.contents
+
+
+def test_rebuild_is_refused_after_rotation_and_for_foreign_parts(tmp_path: Path) -> None:
+    shared = share(tmp_path, [("a.txt", b"first record"), ("b.txt", b"second record")])
+    pairs = [(r.id, r.version) for r in shared.records]
+    other = share(tmp_path / "other", [("a.txt", b"first record"), ("b.txt", b"second record")])
+    with pytest.raises(CorruptData, match="does not match"):  # headers of another vault's keys
+        rebuild_bundle(shared.vault, other.built.parts, pairs, tmp_path / "foreign.tar")
+    shared.vault.rotate(shared.records[1].id)
+    with pytest.raises(WalletValueError, match="revoke the share"):
+        rebuild_bundle(shared.vault, shared.built.parts, pairs, tmp_path / "rotated.tar")
+    rotated_pairs = [pairs[0], (pairs[1][0], pairs[1][1] + 1)]
+    with pytest.raises(CorruptData, match="does not match"):  # the new file key fails the MAC
+        rebuild_bundle(shared.vault, shared.built.parts, rotated_pairs, tmp_path / "rotated.tar")
+    assert not (tmp_path / "foreign.tar").exists() and not (tmp_path / "rotated.tar").exists()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "{}", '{"format":"patient-wallet-bundle-parts","version":2}', "not json", '{"format":1}'],
+)
+def test_damaged_parts_text_is_one_typed_error(text: str) -> None:
+    with pytest.raises(CorruptData, match="cannot be rebuilt"):
+        BundleParts.decode(text)
+
+
+def test_bundle_is_written_like_a_copy_without_fsync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bundle is derived data (rebuildable), so it is not forced to disk: no fsync at all."""
+    import os
+
+    calls: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: calls.append(fd) or real_fsync(fd))
+    shared = share(tmp_path, [("a.txt", b"x" * 70_000)])
+    vault_calls = len(calls)  # the vault's import may fsync; the bundle write must not
+    again = rebuild_bundle(
+        shared.vault,
+        shared.built.parts,
+        [(r.id, r.version) for r in shared.records],
+        tmp_path / "again.tar",
+    )
+    assert len(calls) == vault_calls
+    assert again.path.read_bytes() == shared.built.path.read_bytes()

@@ -156,6 +156,19 @@ def shared(scenario: Scenario) -> Scenario:
         "provider", "open", str(s.bundle2), "--out", str(root / "opened" / "two")
     )
     s.results["list2"] = s.patient("share", "list", "--json")
+    s.results["rebuild2"] = s.patient(
+        "share", "bundle", s.share2, "--out", str(root / "bundles" / "two-again.pwshare")
+    )
+    s.results["open2-rebuilt"] = s.provider2(
+        "provider",
+        "open",
+        str(root / "bundles" / "two-again.pwshare"),
+        "--out",
+        str(root / "opened" / "two-rebuilt"),
+    )
+    s.results["rebuild1"] = s.patient(
+        "share", "bundle", s.share1, "--out", str(root / "bundles" / "one-again.pwshare")
+    )
     return s
 
 
@@ -186,6 +199,20 @@ def test_revoke_refuses_later_opens_and_rotates_keys(shared: Scenario) -> None:
     after = {r["share_id"]: r["status"] for r in json.loads(shared.results["list2"].stdout)}
     assert before == {shared.share1: "active"}
     assert after == {shared.share1: "revoked", shared.share2: "active"}
+
+
+def test_a_lost_bundle_is_written_again_identical(shared: Scenario) -> None:
+    """`share bundle` rebuilds the bundle the grant names, byte for byte, from vault + ledger."""
+    rebuilt = shared.results["rebuild2"]
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    again = shared.root / "bundles" / "two-again.pwshare"
+    assert again.read_bytes() == shared.bundle2.read_bytes()
+    assert shared.results["open2-rebuilt"].returncode == 0, shared.results["open2-rebuilt"].stderr
+    files = sorted((shared.root / "opened" / "two-rebuilt").iterdir())
+    assert {f.read_bytes() for f in files} == {shared.contents[0], shared.contents[1]}
+    # Share 1 was revoked and its records rotated: its bundle cannot be made again.
+    assert_one_sentence_error(shared.results["rebuild1"], "revoke the share")
+    assert not (shared.root / "bundles" / "one-again.pwshare").exists()
 
 
 def test_second_provider_opens_and_first_keys_do_not_decrypt_it(shared: Scenario) -> None:

@@ -27,6 +27,7 @@ from tests.ui.test_responsiveness import MAX_STALL_S, StallMeter
 from ui.bridge import Bridge
 from ui.idle_lock import IdleLock
 from ui.main_window import MainWindow
+from ui.views import consents as consents_module
 from ui.views import provider as provider_module
 from ui.views import share as share_module
 from ui.widgets import confirm_dialog
@@ -221,6 +222,15 @@ def test_patient_shares_and_revokes_through_the_windows(  # type: ignore[no-unty
     qtbot.waitUntil(lambda: consents.status_of(share_id) == "active", timeout=CHAIN_TIMEOUT_MS)
     assert consents.model.row_at(0).records == (blood.title,)
     assert consents.model.row_at(0).purpose == "treatment"
+
+    # -- the bundle, lost and saved again from the consents page: identical bytes ------------------
+    original = bundle.read_bytes()
+    bundle.unlink()
+    monkeypatch.setattr(consents_module, "_ask_bundle_path", lambda _parent, _name: bundle)
+    assert consents.select_share(share_id)
+    qtbot.mouseClick(consents.save_again_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "saved again" in consents.status.text(), timeout=CHAIN_TIMEOUT_MS)
+    assert bundle.read_bytes() == original
 
     # -- the provider sees it live and opens the bundle --------------------------------------------
     qtbot.waitUntil(lambda: pview.statuses() == ["active"], timeout=CHAIN_TIMEOUT_MS)

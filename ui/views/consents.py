@@ -34,6 +34,7 @@ from ui.models.consents_model import (
     ConsentsModel,
 )
 from ui.widgets import confirm_dialog
+from ui.widgets.bundle_dialog import ask_bundle_path as _ask_bundle_path
 from ui.widgets.page import Page
 from wallet.errors import WalletError
 
@@ -70,7 +71,10 @@ class ConsentsView(Page):
         self.refresh_button.clicked.connect(self.refresh)
         self.revoke_button = QPushButton(strings.REVOKE, self)
         self.revoke_button.clicked.connect(self._revoke)
+        self.save_again_button = QPushButton(strings.SAVE_BUNDLE_AGAIN, self)
+        self.save_again_button.clicked.connect(self._save_again)
         self.buttons.addWidget(self.refresh_button)
+        self.buttons.addWidget(self.save_again_button)
         self.buttons.addWidget(self.revoke_button)
 
         bridge.consentChanged.connect(lambda _event: self.refresh())
@@ -154,6 +158,28 @@ class ConsentsView(Page):
             if row.share_id == share_id:
                 return row.status
         return None
+
+    # -- a lost bundle, written again --------------------------------------------------------------
+
+    @asyncSlot()
+    async def _save_again(self) -> None:
+        share_id = self.selected_share_id()
+        if share_id is None:
+            self.show_error(strings.NOTHING_TO_SAVE)
+            return
+        out = _ask_bundle_path(self, f"share-{share_id[:8]}.pwshare")
+        if out is None:
+            return
+        self.show_error("")
+        self.save_again_button.setEnabled(False)
+        try:
+            path = await self._bridge.rebuild_bundle(share_id, out)
+        except WalletError as exc:
+            self.show_error(exc.user_message)
+            return
+        finally:
+            self.save_again_button.setEnabled(True)
+        self.status.setText(strings.BUNDLE_SAVED_AGAIN.format(path))
 
     # -- revoke ----------------------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ from qasync import asyncSlot
 from ui import strings
 from ui.bridge import Bridge
 from ui.widgets import confirm_dialog
+from ui.widgets.bundle_dialog import ask_bundle_path as _ask_bundle_path
 from ui.widgets.page import Page
 from ui.widgets.provider_card import ProviderCard
 from wallet.errors import WalletError
@@ -57,13 +58,6 @@ MAX_DAYS_FIELD = 3650.0
 def _ask_qr_image_path(parent: QWidget) -> Path | None:
     name, _ = QFileDialog.getOpenFileName(
         parent, strings.QR_IMAGE_DIALOG, "", strings.QR_IMAGE_FILTER
-    )
-    return Path(name) if name else None
-
-
-def _ask_bundle_path(parent: QWidget, suggested: str) -> Path | None:
-    name, _ = QFileDialog.getSaveFileName(
-        parent, strings.SHARE_DIALOG, suggested, strings.SHARE_FILTER
     )
     return Path(name) if name else None
 

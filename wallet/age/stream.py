@@ -9,10 +9,14 @@ longer than one 1 MiB slot is processed by two threads. A helper thread reads ah
 pool of slot buffers with ``readinto`` and runs the caller's plaintext hash (SHA-256 of a record),
 right after reading when encrypting, on each opened slot when decrypting; the calling thread runs
 ``encrypt_into``/``decrypt_into`` from those slots into a preallocated buffer and writes every 4
-chunks (256 KiB, still in cache). ``hashlib`` and file I/O release the GIL, ``cryptography``'s AEAD
-holds it, and each write hands the GIL over, so hashing and reading overlap the cipher on the
-second core. There are no per-chunk copies or allocations, and memory is constant (about 9 MiB
-of buffers). A payload that fits in one slot (index entries, manifests) never starts a thread.
+chunks (256 KiB, still in cache). ``hashlib``, file I/O and ``cryptography``'s AEAD (checked with
+cryptography 50: two threads sealing at once take 0.33 s per GiB, one takes 0.58 s) all release the
+GIL, so the two threads really run on two cores. On the 2-core development VM both are then busy:
+encrypting 1 GiB with SHA-256 and writing it costs about 2.5 CPU-seconds in 1.2-1.3 s of wall
+time (read 0.15, SHA-256 0.72, ChaCha20-Poly1305 0.58, page-cache write 0.45-0.5, plus contention).
+A third thread (a separate writer) or page-aligned buffers measured no faster there. There are
+no per-chunk copies or allocations, and memory is constant (about 9 MiB of buffers). A payload
+that fits in one slot (index entries, manifests) never starts a thread.
 The helper is always joined before returning or raising, so the hash is complete on return.
 
 Decryption semantics follow the reference implementation (and the test kit): plaintext of every

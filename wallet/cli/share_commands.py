@@ -59,6 +59,12 @@ def register(commands: Any) -> None:
     )
     revoke.add_argument("share_id", metavar="SHARE_ID")
     revoke.set_defaults(handler=cmd_share_revoke)
+    again = sub.add_parser(
+        "bundle", help="write a share's bundle again, identical, e.g. after it was lost"
+    )
+    again.add_argument("share_id", metavar="SHARE_ID")
+    again.add_argument("--out", required=True, metavar="BUNDLE", help="new bundle file")
+    again.set_defaults(handler=cmd_share_bundle)
     lst = sub.add_parser("list", help="share_id, provider, records, purpose, expires_at, status")
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=cmd_share_list)
@@ -115,6 +121,16 @@ async def cmd_share_create(ctx: CliContext) -> int:
     ctx.warn(
         f"Bundle of {len(created.bundle.records)} record(s) written to {created.bundle.path}; "
         f"consent for {purpose.display} until {_date(created.expires_at)}."
+    )
+    return 0
+
+
+def cmd_share_bundle(ctx: CliContext) -> int:
+    built = ctx.unlocked_service().shares().rebuild(ctx.args.share_id, Path(ctx.args.out))
+    ctx.print(str(built.path))
+    ctx.warn(
+        f"Bundle of share 0x{built.share_id.hex()[:16]}… written again to {built.path}; it is "
+        "identical to the one the grant names."
     )
     return 0
 

@@ -27,8 +27,9 @@ from wallet.share.errors import (
 from wallet.share.ledger import LedgerEntry, ShareLedger
 from wallet.share.manifest import Manifest, ManifestEntry
 from wallet.share.opener import OpenedRecord, VerifiedBundle, extract_records, verify_bundle
+from wallet.share.parts import BundleParts
 from wallet.share.reader import BundleFile, read_bundle
-from wallet.share.writer import BuiltBundle, ShareParties, write_bundle
+from wallet.share.writer import BuiltBundle, ShareParties, rebuild_bundle, write_bundle
 
 __all__ = [
     "BUNDLE_FORMAT",
@@ -40,6 +41,7 @@ __all__ = [
     "BundleFile",
     "BundleInvalid",
     "BundleNotForMe",
+    "BundleParts",
     "BundleUnsupported",
     "ConsentNotActive",
     "LedgerEntry",
@@ -53,6 +55,7 @@ __all__ = [
     "VerifiedBundle",
     "extract_records",
     "read_bundle",
+    "rebuild_bundle",
     "verify_bundle",
     "write_bundle",
 ]

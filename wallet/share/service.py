@@ -34,9 +34,10 @@ from wallet.session import Session
 from wallet.share.errors import BundleNotForMe, ConsentNotActive, ProviderNotRegistered
 from wallet.share.ledger import LEDGER_PURPOSE, LedgerEntry, SharedRecord, ShareLedger
 from wallet.share.opener import OpenedRecord, extract_records, verify_bundle
+from wallet.share.parts import BundleParts
 from wallet.share.reader import read_bundle
 from wallet.share.target import resolve_target
-from wallet.share.writer import BuiltBundle, ShareParties, write_bundle
+from wallet.share.writer import BuiltBundle, ShareParties, rebuild_bundle, write_bundle
 from wallet.vault import RecordNotFound, Vault
 
 if TYPE_CHECKING:
@@ -149,6 +150,7 @@ class ShareService:
                 days=days,
                 bundle_path=str(Path(out).resolve()),
                 created_at=built.descriptor.created_at,
+                bundle_parts=built.parts.encode(),
             )
         )
         submitted = await chain.grant(provider.address, built.share_id, purpose, days)
@@ -157,6 +159,31 @@ class ShareService:
             share_id, state="granted", grant_tx=submitted.tx_hash, expires_at=grant.expires_at
         )
         return CreatedShare(built, "0x" + share_id, submitted.tx_hash, grant.expires_at)
+
+    def rebuild(self, share_id: str, out: Path) -> BuiltBundle:
+        """Write the bundle of a share again, identical (same share id), to the new file ``out``.
+
+        For a bundle lost (say, in a power cut before the system wrote it back) or deleted. Works
+        while the shared record versions are in the vault; the grant on chain is not touched.
+        """
+        ledger = self.ledger
+        entry = ledger.get(share_id)
+        if entry.bundle_parts is None:
+            raise WalletValueError(
+                "This share was made by an older Patient Wallet that kept no copy of its bundle's "
+                "parts; revoke it and share the records again."
+            )
+        built = rebuild_bundle(
+            self._vault,
+            BundleParts.decode(entry.bundle_parts),
+            [(r.record_id, r.version) for r in entry.records],
+            out,
+        )
+        if built.share_id.hex() != entry.share_id:
+            Path(out).unlink(missing_ok=True)
+            raise WalletValueError("The rebuilt bundle does not match this share; nothing kept.")
+        ledger.update(entry.share_id, bundle_path=str(Path(out).resolve()))
+        return built
 
     async def revoke(self, chain: ChainService, share_id: str) -> RevokedShare:
         """Revoke the grant, then rotate every record of the share; resumes if interrupted."""

@@ -1,18 +1,27 @@
 """Building a share bundle from vault records: re-wrap headers, seal the manifest, copy payloads.
 
-Owns :func:`write_bundle`. For each chosen record it reads the vault file's age header, unwraps the
-record's file key (through the vault), and writes a NEW header wrapping that same file key to the
-provider's registered X25519 recipient only; the payload bytes that follow are copied unchanged
-(never re-encrypted) by the kernel. It then seals the manifest to the provider, builds the
-canonical ``bundle.json`` (whose SHA-256 is the share id) and writes the tar atomically: a 0600
-temporary file beside ``out``, fsync, then a hard link to ``out`` (which refuses to overwrite).
+Owns :func:`write_bundle` and :func:`rebuild_bundle`. For each chosen record it reads the vault
+file's age header, unwraps the record's file key (through the vault), and writes a NEW header
+wrapping that same file key to the provider's registered X25519 recipient only; the payload bytes
+that follow are copied unchanged (never re-encrypted) by the kernel. It then seals the manifest to
+the provider, builds the canonical ``bundle.json`` (whose SHA-256 is the share id) and writes the
+tar atomically: a 0600 temporary file beside ``out``, then a hard link to ``out`` (which refuses to
+overwrite). The result carries the bundle's small parts (:class:`~wallet.share.parts.BundleParts`)
+so the caller can keep them durably before the grant is sent.
+
+Durability: a bundle is written like a file copy, atomically but not forced to disk (no fsync).
+It is derived data: its payloads are the vault's record files and everything else is in its parts,
+so :func:`rebuild_bundle` writes the identical bytes (same share id) again for as long as the
+shared record versions are in the vault. Forcing a 1 GiB bundle to disk would cost the disk's
+write-back time (seconds on a virtio disk) to protect something that can be rebuilt.
 
 Must not import Qt or the chain code: chain id, contract and addresses are passed in. Security
 notes: the bundle holds ciphertext and the non-sensitive ``bundle.json`` only, so it may travel by
 any channel. The patient's own stanza is not in the bundle. If a record is rotated while it is
 being shared, the re-wrap refuses (the new file key does not match the header read), so a bundle
-never mixes two versions. Payloads are not re-authenticated here (that would read every byte);
-the provider authenticates them (see docs/SHARING.md).
+never mixes two versions; a rebuild checks each stored header's MAC against the record's current
+file key for the same reason. Payloads are not re-authenticated here (that would read every
+byte); the provider authenticates them (see docs/SHARING.md).
 """
 
 from __future__ import annotations
@@ -25,18 +34,21 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from wallet.age import AgeHmacError, X25519Recipient, parse_header, rewrap_header
+from wallet.age import AgeHmacError, Header, X25519Recipient, parse_header, rewrap_header
 from wallet.age.format import MAX_HEADER_SIZE
+from wallet.age.primitives import verify_header_mac
 from wallet.errors import CorruptData, WalletError, WalletExists, WalletNotFound, WalletValueError
-from wallet.fileio import FILE_MODE, fsync_dir, temp_path_for
+from wallet.fileio import FILE_MODE, temp_path_for
 from wallet.share.descriptor import (
     MAX_ENTRIES,
     MAX_PAYLOAD_SIZE,
     BundleDescriptor,
     BundleEntry,
     entry_name,
+    share_id_of,
 )
 from wallet.share.manifest import Manifest, ManifestEntry
+from wallet.share.parts import BundleParts
 from wallet.share.tarlayout import (
     DESCRIPTOR_NAME,
     END_OF_ARCHIVE,
@@ -48,7 +60,7 @@ from wallet.share.tarlayout import (
 )
 from wallet.vault import RecordMeta, Vault
 
-__all__ = ["BuiltBundle", "ShareParties", "write_bundle"]
+__all__ = ["BuiltBundle", "ShareParties", "rebuild_bundle", "write_bundle"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,7 @@ class BuiltBundle:
     share_id: bytes
     descriptor: BundleDescriptor
     records: tuple[RecordMeta, ...]
+    parts: BundleParts
 
 
 @dataclass(frozen=True)
@@ -92,10 +105,10 @@ def _check_out(out: Path, vault: Vault) -> Path:
     return out
 
 
-def _prepare(
-    vault: Vault, record_id: str, recipient: X25519Recipient, stack: contextlib.ExitStack
-) -> _Prepared:
-    meta = vault.get(record_id)
+def _open_record(
+    vault: Vault, meta: RecordMeta, stack: contextlib.ExitStack
+) -> tuple[int, int, int, Header]:
+    """Open the record's vault file; return (fd, payload offset, payload size, its header)."""
     path = vault.record_path(meta.id)
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
@@ -106,15 +119,23 @@ def _prepare(
     stack.callback(os.close, fd)
     size = os.fstat(fd).st_size
     header, offset = parse_header(os.pread(fd, min(size, MAX_HEADER_SIZE), 0))
+    payload_size = size - offset
+    if not 0 < payload_size <= MAX_PAYLOAD_SIZE:
+        raise WalletValueError(f"Record {meta.id} is too large to share in one bundle.")
+    return fd, offset, payload_size, header
+
+
+def _prepare(
+    vault: Vault, record_id: str, recipient: X25519Recipient, stack: contextlib.ExitStack
+) -> _Prepared:
+    meta = vault.get(record_id)
+    fd, offset, payload_size, header = _open_record(vault, meta, stack)
     try:
         new_header = rewrap_header(header, vault.file_key(meta.id), [recipient])
     except AgeHmacError:
         raise CorruptData(
             f"Record {meta.id} changed while it was being shared; nothing was written, try again."
         ) from None
-    payload_size = size - offset
-    if not 0 < payload_size <= MAX_PAYLOAD_SIZE:
-        raise WalletValueError(f"Record {meta.id} is too large to share in one bundle.")
     return _Prepared(meta, fd, offset, payload_size, new_header)
 
 
@@ -176,18 +197,56 @@ def write_bundle(
                 for i, p in enumerate(prepared)
             ),
         )
-        descriptor_bytes = descriptor.encode()
-        try:
-            _write_tar(out, when, descriptor_bytes, sealed_manifest, prepared)
-        except EOFError:
-            raise CorruptData(
-                "A record file changed size while it was being shared; nothing was written."
-            ) from None
-        except OSError as exc:
-            raise WalletError(
-                f"The bundle could not be written to {out} ({exc.strerror or exc})."
-            ) from None
-    return BuiltBundle(out, descriptor.share_id, descriptor, tuple(p.meta for p in prepared))
+        parts = BundleParts(descriptor.encode(), sealed_manifest, tuple(p.header for p in prepared))
+        _write_tar(out, when, parts, prepared)
+    return BuiltBundle(out, descriptor.share_id, descriptor, tuple(p.meta for p in prepared), parts)
+
+
+def rebuild_bundle(
+    vault: Vault,
+    parts: BundleParts,
+    records: Sequence[tuple[str, int]],
+    out: Path,
+) -> BuiltBundle:
+    """Write again, byte for byte, the bundle whose parts are ``parts`` to ``out`` (a new file).
+
+    ``records`` are the (record id, version) pairs that bundle shared, in bundle order. Refuses
+    with a sentence when a record is gone, was rotated since (its payload changed: the share can
+    then only be revoked and made again), or when the parts do not match the vault.
+    """
+    out = _check_out(out, vault)
+    descriptor = BundleDescriptor.parse(parts.descriptor)
+    entries = descriptor.entries
+    if not len(entries) == len(parts.headers) == len(records) or (
+        hashlib.sha256(parts.manifest).hexdigest() != descriptor.manifest_sha256
+    ):
+        raise CorruptData("This share's stored bundle parts do not match its records.")
+    with contextlib.ExitStack() as stack:
+        prepared: list[_Prepared] = []
+        for (record_id, version), entry, header_bytes in zip(
+            records, entries, parts.headers, strict=True
+        ):
+            meta = vault.get(record_id)
+            if meta.version != version:
+                raise WalletValueError(
+                    f"Record {meta.id} got a new key after this share was made, so its bundle "
+                    "cannot be made again; revoke the share and share the record anew."
+                )
+            fd, offset, payload_size, _ = _open_record(vault, meta, stack)
+            stored, _end = parse_header(header_bytes)
+            if (
+                hashlib.sha256(header_bytes).hexdigest() != entry.header_sha256
+                or payload_size != entry.payload_size
+                or not verify_header_mac(vault.file_key(meta.id), stored.mac_input, stored.mac)
+            ):
+                raise CorruptData(
+                    f"Record {meta.id} in the vault does not match what this share sent; its "
+                    "bundle cannot be made again."
+                )
+            prepared.append(_Prepared(meta, fd, offset, payload_size, header_bytes))
+        _write_tar(out, descriptor.created_at, parts, prepared)
+    share_id = share_id_of(parts.descriptor)
+    return BuiltBundle(out, share_id, descriptor, tuple(p.meta for p in prepared), parts)
 
 
 @contextlib.contextmanager
@@ -204,11 +263,23 @@ def _temp_beside(out: Path) -> Iterator[tuple[int, Path]]:
     os.close(fd)
 
 
-def _write_tar(
-    out: Path, when: int, descriptor: bytes, manifest: bytes, prepared: Sequence[_Prepared]
-) -> None:
+def _write_tar(out: Path, when: int, parts: BundleParts, prepared: Sequence[_Prepared]) -> None:
+    """Write the tar to a temporary file beside ``out`` and link it into place (no fsync)."""
+    try:
+        _write_members(out, when, parts, prepared)
+    except EOFError:
+        raise CorruptData(
+            "A record file changed size while it was being shared; nothing was written."
+        ) from None
+    except OSError as exc:
+        raise WalletError(
+            f"The bundle could not be written to {out} ({exc.strerror or exc})."
+        ) from None
+
+
+def _write_members(out: Path, when: int, parts: BundleParts, prepared: Sequence[_Prepared]) -> None:
     with _temp_beside(out) as (fd, tmp):
-        for name, data in ((DESCRIPTOR_NAME, descriptor), (MANIFEST_NAME, manifest)):
+        for name, data in ((DESCRIPTOR_NAME, parts.descriptor), (MANIFEST_NAME, parts.manifest)):
             write_all(fd, member_header(name, len(data), when) + data + padding(len(data)))
         for index, item in enumerate(prepared):
             size = len(item.header) + item.payload_size
@@ -216,7 +287,6 @@ def _write_tar(
             copy_range(item.fd, item.payload_offset, fd, item.payload_size)
             write_all(fd, padding(size))
         write_all(fd, END_OF_ARCHIVE)
-        os.fsync(fd)
         try:
             os.link(tmp, out)  # never replaces a file that appeared meanwhile
         except FileExistsError:
@@ -231,4 +301,3 @@ def _write_tar(
             os.replace(tmp, out)
         else:
             tmp.unlink()
-    fsync_dir(out.parent)
