@@ -19,6 +19,7 @@ from wallet.share import (
     BundleNotForMe,
     BundleParts,
     BundleUnsupported,
+    PartsStore,
     extract_records,
     read_bundle,
     rebuild_bundle,
@@ -171,7 +172,10 @@ def test_rebuild_writes_the_identical_bundle_from_vault_and_parts(tmp_path: Path
     shared = share(tmp_path, contents)
     original = shared.built.path.read_bytes()
     shared.built.path.unlink()  # lost: deleted, or never written back before a power cut
-    parts = BundleParts.decode(shared.built.parts.encode())  # as the ledger keeps them
+    store = PartsStore(tmp_path / "shares", bytes(32))
+    store.save(shared.built.share_id.hex(), shared.built.parts)
+    parts = store.load("0x" + shared.built.share_id.hex())  # as the share service keeps them
+    assert parts == shared.built.parts
     pairs = [(r.id, r.version) for r in shared.records]
     again = rebuild_bundle(shared.vault, parts, pairs, tmp_path / "again.tar")
     assert again.path.read_bytes() == original
@@ -223,3 +227,30 @@ def test_bundle_is_written_like_a_copy_without_fsync(
     )
     assert len(calls) == vault_calls
     assert again.path.read_bytes() == shared.built.path.read_bytes()
+
+
+def test_parts_files_are_sealed_bound_to_their_share_and_versioned(tmp_path: Path) -> None:
+    parts = BundleParts(b'{"x":1}', b"manifest", (b"header-1", b"header-2"))
+    store = PartsStore(tmp_path / "shares", bytes(range(32)))
+    one, two = "ab" * 32, "cd" * 32
+    assert store.load(one) is None
+    store.save(one, parts)
+    path = store.path(one)
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert b"header-1" not in path.read_bytes() and b"manifest" not in path.read_bytes()
+    assert store.load(one.upper()) == parts
+    with pytest.raises(CorruptData, match="cannot be rebuilt"):  # another wallet's key
+        PartsStore(tmp_path / "shares", bytes(32)).load(one)
+    path.rename(store.path(two))  # a file renamed to another share's name does not open
+    with pytest.raises(CorruptData, match="cannot be rebuilt"):
+        store.load(two)
+    store.path(two).write_text('{"format": "patient-wallet-bundle-parts", "version": 9}')
+    with pytest.raises(WalletError, match="newer Patient Wallet"):
+        store.load(two)
+    store.path(two).write_bytes(b"\x00garbage")
+    with pytest.raises(CorruptData, match="cannot be rebuilt"):
+        store.load(two)
+    with pytest.raises(WalletValueError, match="64 hexadecimal"):
+        store.path("../ledger")
+    store.remove(two)
+    assert store.load(two) is None

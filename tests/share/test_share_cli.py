@@ -210,8 +210,11 @@ def test_a_lost_bundle_is_written_again_identical(shared: Scenario) -> None:
     assert shared.results["open2-rebuilt"].returncode == 0, shared.results["open2-rebuilt"].stderr
     files = sorted((shared.root / "opened" / "two-rebuilt").iterdir())
     assert {f.read_bytes() for f in files} == {shared.contents[0], shared.contents[1]}
-    # Share 1 was revoked and its records rotated: its bundle cannot be made again.
-    assert_one_sentence_error(shared.results["rebuild1"], "revoke the share")
+    # Share 1 was revoked (and its records rotated): its bundle is not made again.
+    assert_one_sentence_error(shared.results["rebuild1"], "was revoked")
+    shares_dir = shared.patient.data_dir / "shares"
+    assert not (shares_dir / f"{shared.share1[2:]}.parts").exists()  # forgotten on revoke
+    assert (shares_dir / f"{shared.share2[2:]}.parts").is_file()
     assert not (shared.root / "bundles" / "one-again.pwshare").exists()
 
 

@@ -27,7 +27,7 @@ from wallet.share.errors import (
 from wallet.share.ledger import LedgerEntry, ShareLedger
 from wallet.share.manifest import Manifest, ManifestEntry
 from wallet.share.opener import OpenedRecord, VerifiedBundle, extract_records, verify_bundle
-from wallet.share.parts import BundleParts
+from wallet.share.parts import BundleParts, PartsStore
 from wallet.share.reader import BundleFile, read_bundle
 from wallet.share.writer import BuiltBundle, ShareParties, rebuild_bundle, write_bundle
 
@@ -48,6 +48,7 @@ __all__ = [
     "Manifest",
     "ManifestEntry",
     "OpenedRecord",
+    "PartsStore",
     "ProviderNotRegistered",
     "ShareLedger",
     "ShareNotFound",

@@ -5,8 +5,7 @@ holds the ledger itself SEALED: ChaCha20-Poly1305 under the session subkey ``sha
 from the seed, so the words restore the key), a fresh 12-byte nonce per write, and associated data
 binding the format name and version. Inside: one entry per share with its id, provider, chain id,
 records (id and the version that was shared), purpose, days, expiry, bundle path, creation time,
-grant and revoke transaction hashes, the bundle's small parts (:mod:`wallet.share.parts`: what
-rebuilds the identical bundle, so the bundle file itself need not be durable) and a state:
+grant and revoke transaction hashes and a state:
 
 * ``created``: the bundle exists and this entry was written BEFORE the grant was sent (a crash
   after that leaves a share :mod:`wallet.share.service` can still match on chain by its id);
@@ -78,8 +77,6 @@ class LedgerEntry:
     grant_tx: str | None = None
     revoke_tx: str | None = None
     rotated: tuple[str, ...] = ()
-    #: :meth:`BundleParts.encode` text: what rebuilds the bundle (absent in entries made before).
-    bundle_parts: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         document = dataclasses.asdict(self)
@@ -105,7 +102,6 @@ class LedgerEntry:
             grant_tx=None if raw["grant_tx"] is None else str(raw["grant_tx"]),
             revoke_tx=None if raw["revoke_tx"] is None else str(raw["revoke_tx"]),
             rotated=tuple(str(r) for r in raw["rotated"]),
-            bundle_parts=None if raw.get("bundle_parts") is None else str(raw["bundle_parts"]),
         )
 
 

@@ -1,19 +1,28 @@
-"""What makes a share bundle reproducible: its small parts, kept in the sealed share ledger.
+"""What makes a share bundle reproducible: its small parts, kept sealed beside the share ledger.
 
-Owns :class:`BundleParts` and its versioned text form. A bundle is ``bundle.json`` + the sealed
-manifest + for each record a re-wrapped age header followed by the record's payload, and that
-payload is the vault file's payload byte for byte. Everything in a bundle but the payloads is a
-few hundred bytes per record, and the payloads stay in the vault. So the wallet keeps these parts
-(durably, in the ledger, before the grant is sent) and can write the very same bundle again, with
-the same share id, for as long as the shared record versions are in the vault.
+Owns :class:`BundleParts` (and its versioned text form) and :class:`PartsStore`, the files
+``<data_dir>/shares/<share id>.parts``. A bundle is ``bundle.json`` + the sealed manifest + for
+each record a re-wrapped age header followed by the record's payload, and that payload is the
+vault file's payload byte for byte. Everything in a bundle but the payloads is a few hundred bytes
+per record, and the payloads stay in the vault. So the wallet keeps these parts (durably, before
+the grant is sent) and can write the very same bundle again, with the same share id, for as long
+as the shared record versions are in the vault.
 
 That is why a bundle file is written like a copy (atomically, not forced to disk): if a power cut
 loses it before the system wrote it back, or the patient deletes it, ``share bundle SHARE_ID``
-rebuilds it and the grant on chain still matches.
+rebuilds it and the grant on chain still matches. One file per share (rather than a field of the
+ledger) keeps the ledger small, whatever the size of the shares; backups carry these files with
+the ledger, so a restored wallet can rebuild its bundles too.
+
+File format: a plain JSON envelope ``{"format": "patient-wallet-bundle-parts", "version": 1,
+"sealed": base64}``; the content (:meth:`BundleParts.encode`) is sealed with ChaCha20-Poly1305
+under the session subkey ``share-bundle-parts``, a fresh 12-byte nonce per write, with the format,
+version and share id as associated data (a file renamed to another share's name does not open).
 
 Must not import Qt, the vault or the chain code. Security notes: every part is either public
-(``bundle.json``, which the ledger seals anyway) or encrypted to the provider (the manifest and the
-headers); none holds a key the provider does not get from the bundle itself.
+(``bundle.json``) or encrypted to the provider (the manifest and the headers); none holds a key the
+provider does not get from the bundle itself. They are sealed anyway, because which provider got
+how many records is private.
 """
 
 from __future__ import annotations
@@ -21,11 +30,26 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
-from wallet.errors import CorruptData
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
-__all__ = ["PARTS_VERSION", "BundleParts"]
+from wallet.errors import CorruptData, UnsupportedFormat, WalletValueError
+from wallet.fileio import ensure_private_dir, write_atomic
+
+__all__ = ["PARTS_PURPOSE", "PARTS_VERSION", "BundleParts", "PartsStore"]
+
+#: The session subkey that seals the parts files.
+PARTS_PURPOSE = "share-bundle-parts"
+PARTS_SUFFIX = ".parts"
+#: A parts file is a few hundred bytes per record; this bounds what is read before unsealing.
+MAX_PARTS_BYTES = 64 * 1024 * 1024
+_NONCE = 12
+_SHARE_ID = re.compile(r"[0-9a-f]{64}")
 
 #: The version of the text form below; bump it with any change to its fields.
 PARTS_VERSION = 1
@@ -83,6 +107,77 @@ class BundleParts:
             )
         except (KeyError, TypeError, ValueError, binascii.Error):
             raise CorruptData(
-                "The ledger's copy of this share's bundle parts is damaged; the bundle cannot be "
-                "rebuilt."
+                "The stored parts of this share's bundle are damaged; the bundle cannot be rebuilt."
             ) from None
+
+
+class PartsStore:
+    """The sealed parts files of one wallet's shares. ``key`` is the ``share-bundle-parts`` key."""
+
+    def __init__(self, directory: Path, key: bytes) -> None:
+        if not isinstance(key, bytes) or len(key) != 32:
+            raise WalletValueError("The bundle parts key must be 32 bytes.")
+        self.directory = Path(directory)
+        self._aead = ChaCha20Poly1305(key)
+
+    def path(self, share_id: str) -> Path:
+        """Where the parts of ``share_id`` (64 lower-case hex digits) are kept."""
+        wanted = share_id.lower().removeprefix("0x")
+        if not _SHARE_ID.fullmatch(wanted):
+            raise WalletValueError("A share id is 64 hexadecimal digits.")
+        return self.directory / f"{wanted}{PARTS_SUFFIX}"
+
+    @staticmethod
+    def _ad(share_id: str) -> bytes:
+        return b"%s\x00%d\x00%s" % (_FORMAT.encode("ascii"), PARTS_VERSION, share_id.encode())
+
+    def save(self, share_id: str, parts: BundleParts) -> None:
+        """Write the parts of ``share_id`` durably (temp file, fsync, rename; 0600)."""
+        path = self.path(share_id)
+        nonce = os.urandom(_NONCE)
+        sealed = nonce + self._aead.encrypt(
+            nonce, parts.encode().encode("ascii"), self._ad(path.stem)
+        )
+        envelope = {
+            "format": _FORMAT,
+            "version": PARTS_VERSION,
+            "sealed": base64.b64encode(sealed).decode("ascii"),
+        }
+        ensure_private_dir(self.directory)
+        write_atomic(path, json.dumps(envelope, sort_keys=True).encode("ascii") + b"\n")
+
+    def load(self, share_id: str) -> BundleParts | None:
+        """The parts of ``share_id``, or None if this wallet kept none (or they were removed)."""
+        path = self.path(share_id)
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_PARTS_BYTES + 1)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise CorruptData(f"The file {path} cannot be read ({exc.strerror}).") from None
+        damaged = CorruptData(
+            f"{path} is damaged or does not belong to this wallet; the bundle cannot be rebuilt."
+        )
+        if len(data) > MAX_PARTS_BYTES:
+            raise damaged
+        try:
+            envelope = json.loads(data)
+            if not isinstance(envelope, dict) or envelope.get("format") != _FORMAT:
+                raise ValueError("format")
+        except ValueError:
+            raise damaged from None
+        if envelope.get("version") != PARTS_VERSION:
+            raise UnsupportedFormat(
+                f"{path} was written by a newer Patient Wallet; update the program."
+            )
+        try:
+            sealed = base64.b64decode(envelope["sealed"], validate=True)
+            plain = self._aead.decrypt(sealed[:_NONCE], sealed[_NONCE:], self._ad(path.stem))
+            return BundleParts.decode(plain.decode("ascii"))
+        except (KeyError, TypeError, ValueError, InvalidTag):
+            raise damaged from None
+
+    def remove(self, share_id: str) -> None:
+        """Forget the parts of ``share_id`` (once its bundle can no longer be of use)."""
+        self.path(share_id).unlink(missing_ok=True)

@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING
 
 from wallet.age import X25519Recipient
 from wallet.consent import EMERGENCY_MAX_LIFETIME_SECONDS, Purpose
-from wallet.errors import WalletValueError
+from wallet.errors import WalletError, WalletValueError
 from wallet.session import Session
 from wallet.share.errors import BundleNotForMe, ConsentNotActive, ProviderNotRegistered
 from wallet.share.ledger import LEDGER_PURPOSE, LedgerEntry, SharedRecord, ShareLedger
 from wallet.share.opener import OpenedRecord, extract_records, verify_bundle
-from wallet.share.parts import BundleParts
+from wallet.share.parts import PARTS_PURPOSE, PartsStore
 from wallet.share.reader import read_bundle
 from wallet.share.target import resolve_target
 from wallet.share.writer import BuiltBundle, ShareParties, rebuild_bundle, write_bundle
@@ -96,6 +96,10 @@ class ShareService:
     def ledger(self) -> ShareLedger:
         return ShareLedger(self._shares_dir, self._session.subkey(LEDGER_PURPOSE))
 
+    @property
+    def parts(self) -> PartsStore:
+        return PartsStore(self._shares_dir, self._session.subkey(PARTS_PURPOSE))
+
     # -- patient --------------------------------------------------------------------------------
 
     def check_records(self, record_ids: Sequence[str]) -> None:
@@ -139,6 +143,13 @@ class ShareService:
         )
         built = write_bundle(self._vault, record_ids, parties, out)
         share_id = built.share_id.hex()
+        try:
+            self.parts.save(share_id, built.parts)  # durable: the bundle itself is not
+        except OSError as exc:
+            Path(out).unlink(missing_ok=True)
+            raise WalletError(
+                f"The share could not be recorded ({exc.strerror or exc}); nothing was sent."
+            ) from None
         ledger = self.ledger
         ledger.add(
             LedgerEntry(
@@ -150,7 +161,6 @@ class ShareService:
                 days=days,
                 bundle_path=str(Path(out).resolve()),
                 created_at=built.descriptor.created_at,
-                bundle_parts=built.parts.encode(),
             )
         )
         submitted = await chain.grant(provider.address, built.share_id, purpose, days)
@@ -168,16 +178,19 @@ class ShareService:
         """
         ledger = self.ledger
         entry = ledger.get(share_id)
-        if entry.bundle_parts is None:
+        if entry.state in ("revoking", "revoked"):
             raise WalletValueError(
-                "This share was made by an older Patient Wallet that kept no copy of its bundle's "
-                "parts; revoke it and share the records again."
+                f"Share 0x{entry.share_id[:16]}… was revoked, so its bundle would open for no one "
+                "and is not made again; share the records anew if needed."
+            )
+        parts = self.parts.load(entry.share_id)
+        if parts is None:
+            raise WalletValueError(
+                "This wallet kept no copy of that share's bundle parts (it was made by an older "
+                "Patient Wallet); revoke it and share the records anew if the bundle is lost."
             )
         built = rebuild_bundle(
-            self._vault,
-            BundleParts.decode(entry.bundle_parts),
-            [(r.record_id, r.version) for r in entry.records],
-            out,
+            self._vault, parts, [(r.record_id, r.version) for r in entry.records], out
         )
         if built.share_id.hex() != entry.share_id:
             Path(out).unlink(missing_ok=True)
@@ -212,6 +225,7 @@ class ShareService:
             rotated.append(shared.record_id)
             entry = ledger.update(entry.share_id, rotated=tuple(rotated))
         ledger.update(entry.share_id, state="revoked")
+        self.parts.remove(entry.share_id)  # a revoked share's bundle is of no use to anyone
         return RevokedShare("0x" + entry.share_id, tx_hash, tuple(rotated))
 
     async def statuses(self, chain: ChainService) -> list[ShareStatus]:
