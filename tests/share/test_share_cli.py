@@ -199,6 +199,8 @@ def test_revoke_refuses_later_opens_and_rotates_keys(shared: Scenario) -> None:
     after = {r["share_id"]: r["status"] for r in json.loads(shared.results["list2"].stdout)}
     assert before == {shared.share1: "active"}
     assert after == {shared.share1: "revoked", shared.share2: "active"}
+    names = {r["share_id"]: r["provider_name"] for r in json.loads(shared.results["list2"].stdout)}
+    assert names == {shared.share1: "Dr Ada Clinic", shared.share2: "Northside Lab"}
 
 
 def test_a_lost_bundle_is_written_again_identical(shared: Scenario) -> None:

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from ui.models.activity_model import ActivityModel, ActivityRow
 from ui.models.consents_model import (
     COL_EXPIRES,
+    COL_PROVIDER,
     COL_RECORDS,
     COL_STATUS,
     SHARE_ID_ROLE,
@@ -26,6 +27,7 @@ ROWS = [
         "treatment",
         1_800_000_000,
         "active",
+        "Dr Ada Clinic",
     ),
     ConsentRow("cd" * 32, "0x" + "22" * 20, ("X-ray",), "healthcare research", None, "pending"),
     ConsentRow("ef" * 32, "0x" + "33" * 20, (), "treatment", 1_700_000_000, "revoked"),
@@ -55,6 +57,11 @@ def test_consents_model_renders_rows() -> None:
     assert model.index(2, 0).data(SHARE_ID_ROLE) == "ef" * 32
     assert model.index(0, COL_EXPIRES).data(SORT_ROLE) == 1_800_000_000
     assert model.headerData(COL_STATUS, Qt.Orientation.Horizontal) == "Status"
+    # A verified registered name is shown; the address stays in the tooltip and sentences.
+    assert model.index(0, COL_PROVIDER).data() == "Dr Ada Clinic"
+    assert model.index(0, COL_PROVIDER).data(Qt.ItemDataRole.ToolTipRole) == "0x" + "11" * 20
+    assert ROWS[0].provider_label == f"Dr Ada Clinic (0x{'11' * 20})"
+    assert model.index(1, COL_PROVIDER).data() == "0x" + "22" * 20
 
 
 def test_activity_model_passes_qtmodeltester(qtmodeltester) -> None:  # type: ignore[no-untyped-def]

@@ -222,6 +222,7 @@ def test_patient_shares_and_revokes_through_the_windows(  # type: ignore[no-unty
     qtbot.waitUntil(lambda: consents.status_of(share_id) == "active", timeout=CHAIN_TIMEOUT_MS)
     assert consents.model.row_at(0).records == (blood.title,)
     assert consents.model.row_at(0).purpose == "treatment"
+    assert consents.model.row_at(0).provider_name == "Dr Ada Clinic"
 
     # -- the bundle, lost and saved again from the consents page: identical bytes ------------------
     original = bundle.read_bytes()
@@ -249,7 +250,9 @@ def test_patient_shares_and_revokes_through_the_windows(  # type: ignore[no-unty
     qtbot.mouseClick(consents.revoke_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: consents.status_of(share_id) == "revoked", timeout=CHAIN_TIMEOUT_MS)
     assert asked and "cannot be recalled" in asked[0][1]
-    assert asked[0][0].startswith(f"You will sign a revocation so that {provider_address}")
+    assert asked[0][0].startswith(
+        f"You will sign a revocation so that Dr Ada Clinic ({provider_address})"
+    )
     qtbot.waitUntil(lambda: pview.statuses() == ["revoked"], timeout=CHAIN_TIMEOUT_MS)
 
     # -- activity: the local log (titles joined in memory) and chain events ------------------------

@@ -61,6 +61,13 @@ class ConsentRow:
     purpose: str
     expires_at: int | None
     status: str
+    #: The registered, verified name; the address is shown when there is none.
+    provider_name: str | None = None
+
+    @property
+    def provider_label(self) -> str:
+        """The name with the address (for sentences), or the address alone."""
+        return f"{self.provider_name} ({self.provider})" if self.provider_name else self.provider
 
 
 def _date(timestamp: int | None) -> str:
@@ -103,7 +110,7 @@ class ConsentsModel(RowTableModel):
     @staticmethod
     def _display(row: ConsentRow, column: int) -> str:
         if column == COL_PROVIDER:
-            return row.provider
+            return row.provider_name or row.provider
         if column == COL_RECORDS:
             return ", ".join(row.records)
         if column == COL_PURPOSE:

@@ -111,6 +111,7 @@ class ConsentsView(Page):
                 purpose=purposes.get(status.entry.purpose, status.entry.purpose),
                 expires_at=status.expires_at,
                 status=status.status,
+                provider_name=status.provider_name,
             )
             for status in statuses
         ]
@@ -191,7 +192,7 @@ class ConsentsView(Page):
             return
         row = next(r for r in self.model.rows() if r.share_id == share_id)
         sentence = strings.CONFIRM_REVOKE.format(
-            provider=row.provider,
+            provider=row.provider_label,
             records=strings.RECORD_COUNT.format(len(row.records), ", ".join(row.records)),
             network=self._bridge.network,
         )

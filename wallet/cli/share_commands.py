@@ -155,6 +155,7 @@ def share_json(row: ShareStatus) -> dict[str, Any]:
     return {
         "share_id": "0x" + entry.share_id,
         "provider": entry.provider,
+        "provider_name": row.provider_name,
         "records": [r.record_id for r in entry.records],
         "purpose": entry.purpose,
         "expires_at": _date(row.expires_at),
@@ -176,8 +177,9 @@ async def cmd_share_list(ctx: CliContext) -> int:
         ctx.print_json(rows)
         return 0
     for row in rows:
+        name = f" ({row['provider_name']})" if row["provider_name"] else ""
         ctx.print(
-            f"{row['share_id']}  {row['provider']}  {','.join(row['records'])}  "
+            f"{row['share_id']}  {row['provider']}{name}  {','.join(row['records'])}  "
             f"{row['purpose']}  {row['expires_at']}  {row['status']}"
         )
     return 0

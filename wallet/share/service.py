@@ -70,6 +70,8 @@ class ShareStatus:
     entry: LedgerEntry
     status: str
     expires_at: int | None
+    #: The provider's name as its registry profile gives it (None if unknown or unverified).
+    provider_name: str | None = None
 
 
 def _date(timestamp: int) -> str:
@@ -234,16 +236,36 @@ class ShareService:
         if not entries:
             return []
         consents = {(c.share_id.hex(), c.grantee.lower()): c for c in await chain.list_consents()}
+        names = await self._provider_names(chain, {e.provider.lower() for e in entries})
         rows: list[ShareStatus] = []
         for entry in entries:
+            name = names.get(entry.provider.lower())
             consent = consents.get((entry.share_id, entry.provider.lower()))
             if consent is not None:
-                rows.append(ShareStatus(entry, consent.status, consent.expires_at or None))
+                rows.append(ShareStatus(entry, consent.status, consent.expires_at or None, name))
             elif entry.state in ("revoking", "revoked"):
-                rows.append(ShareStatus(entry, "revoked", entry.expires_at))
+                rows.append(ShareStatus(entry, "revoked", entry.expires_at, name))
             else:
-                rows.append(ShareStatus(entry, "not granted", None))
+                rows.append(ShareStatus(entry, "not granted", None, name))
         return rows
+
+    @staticmethod
+    async def _provider_names(chain: ChainService, providers: set[str]) -> dict[str, str | None]:
+        """Registered, profile-verified names of ``providers`` (lower-case addresses).
+
+        A name is only shown when the registry's stored profile hash matches the published
+        profile; a lookup that fails leaves that provider nameless (the address still shows).
+        """
+        names: dict[str, str | None] = {}
+        for address in sorted(providers):
+            try:
+                info = await chain.show_provider(address)
+            except WalletError:
+                names[address] = None
+                continue
+            verified = info.registered and info.profile_verified and bool(info.name)
+            names[address] = info.name if verified else None
+        return names
 
     # -- provider -------------------------------------------------------------------------------
 
