@@ -59,6 +59,11 @@ def register(commands: Any) -> None:
     )
     revoke.add_argument("share_id", metavar="SHARE_ID")
     revoke.set_defaults(handler=cmd_share_revoke)
+    grant = sub.add_parser(
+        "grant", help="send the grant of a share whose bundle was made but whose grant failed"
+    )
+    grant.add_argument("share_id", metavar="SHARE_ID")
+    grant.set_defaults(handler=cmd_share_grant)
     again = sub.add_parser(
         "bundle", help="write a share's bundle again, identical, e.g. after it was lost"
     )
@@ -121,6 +126,21 @@ async def cmd_share_create(ctx: CliContext) -> int:
     ctx.warn(
         f"Bundle of {len(created.bundle.records)} record(s) written to {created.bundle.path}; "
         f"consent for {purpose.display} until {_date(created.expires_at)}."
+    )
+    return 0
+
+
+async def cmd_share_grant(ctx: CliContext) -> int:
+    shares = ctx.unlocked_service().shares()
+    chain = await chain_service(ctx, signing=True)
+    try:
+        created = await shares.grant_again(chain, ctx.args.share_id)
+    finally:
+        await chain.close()
+    ctx.print(created.tx_hash or "-")
+    ctx.warn(
+        f"Share {created.share_id[:18]}… is granted until {_date(created.expires_at)}; its bundle "
+        f"is {created.bundle.path}."
     )
     return 0
 

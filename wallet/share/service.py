@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wallet.age import X25519Recipient
-from wallet.consent import EMERGENCY_MAX_LIFETIME_SECONDS, Purpose
+from wallet.consent import EMERGENCY_MAX_LIFETIME_SECONDS, Purpose, parse_purpose
 from wallet.errors import WalletError, WalletValueError
 from wallet.session import Session
+from wallet.share.descriptor import BundleDescriptor
 from wallet.share.errors import BundleNotForMe, ConsentNotActive, ProviderNotRegistered
 from wallet.share.ledger import LEDGER_PURPOSE, LedgerEntry, SharedRecord, ShareLedger
 from wallet.share.opener import OpenedRecord, extract_records, verify_bundle
@@ -171,6 +172,60 @@ class ShareService:
             share_id, state="granted", grant_tx=submitted.tx_hash, expires_at=grant.expires_at
         )
         return CreatedShare(built, "0x" + share_id, submitted.tx_hash, grant.expires_at)
+
+    async def grant_again(self, chain: ChainService, share_id: str) -> CreatedShare:
+        """Send the grant of a share whose bundle was made but whose grant never went through.
+
+        ``share create`` writes the bundle and the ledger entry before it sends the grant, so a
+        failure at that last step (node down, no funds) leaves a share in state ``created``.
+        This finishes it with the purpose and length first asked for, counted from now. If the
+        chain already holds the grant (it was mined, the ledger update was lost), the ledger is
+        brought up to date and nothing is sent.
+        """
+        ledger = self.ledger
+        entry = ledger.get(share_id)
+        if entry.state != "created":
+            raise WalletValueError(
+                f"Share 0x{entry.share_id[:16]}… is {entry.state}; only a share whose grant was "
+                "never sent can be granted again."
+            )
+        for shared in entry.records:
+            if self._vault.get(shared.record_id).version != shared.version:
+                raise WalletValueError(
+                    f"Record {shared.record_id} got a new key since this share was made, so its "
+                    "bundle no longer opens; revoke the share and share the records anew."
+                )
+        patient = self._session.address(0)
+        share = bytes.fromhex(entry.share_id)
+        bundle = self._bundle_of(entry)
+        existing = await chain.get_grant(patient, entry.provider, share)
+        if existing.expires_at != 0:
+            ledger.update(entry.share_id, state="granted", expires_at=existing.expires_at)
+            # The transaction's hash is unknown when only the ledger update was lost: "".
+            tx_hash = entry.grant_tx or ""
+            return CreatedShare(bundle, "0x" + entry.share_id, tx_hash, existing.expires_at)
+        purpose = parse_purpose(entry.purpose)
+        check_duration(purpose, entry.days)
+        submitted = await chain.grant(entry.provider, share, purpose, entry.days)
+        grant = await chain.get_grant(patient, entry.provider, share)
+        ledger.update(
+            entry.share_id, state="granted", grant_tx=submitted.tx_hash, expires_at=grant.expires_at
+        )
+        return CreatedShare(bundle, "0x" + entry.share_id, submitted.tx_hash, grant.expires_at)
+
+    def _bundle_of(self, entry: LedgerEntry) -> BuiltBundle:
+        """The share's bundle as built (from its parts; the file itself is not read)."""
+        parts = self.parts.load(entry.share_id)
+        if parts is None:
+            raise WalletValueError(
+                "This wallet kept no copy of that share's bundle parts (it was made by an older "
+                "Patient Wallet); revoke it and share the records anew."
+            )
+        descriptor = BundleDescriptor.parse(parts.descriptor)
+        records = tuple(self._vault.get(r.record_id) for r in entry.records)
+        return BuiltBundle(
+            Path(entry.bundle_path), bytes.fromhex(entry.share_id), descriptor, records, parts
+        )
 
     def rebuild(self, share_id: str, out: Path) -> BuiltBundle:
         """Write the bundle of a share again, identical (same share id), to the new file ``out``.
