@@ -722,6 +722,21 @@ class Bridge(QObject):
         self.transactionConfirmed.emit("revoke", revoked.tx_hash or "")
         return revoked
 
+    async def grant_again(self, share_id: str) -> CreatedShare:
+        """Send the grant of a share whose bundle was made but whose grant never went through."""
+        self.transactionPending.emit("grant")
+        created: CreatedShare = await self._share_job(
+            lambda shares, chain: shares.grant_again(chain, share_id)
+        )
+        self.audit(
+            AuditKind.GRANT_MINED,
+            share_id=created.share_id,
+            counterparty=created.bundle.descriptor.provider,
+            tx_hash=created.tx_hash,
+        )
+        self.transactionConfirmed.emit("grant", created.tx_hash)
+        return created
+
     async def rebuild_bundle(self, share_id: str, out: Path) -> Path:
         """Write a share's bundle again, identical (same share id), to the new file ``out``."""
         built = await self.run_blocking(lambda: self._service.shares().rebuild(share_id, out))

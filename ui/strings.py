@@ -238,6 +238,16 @@ REVOKE_NOTE: Final = tr(
 REVOKE_SIGN: Final = tr("Sign and &revoke")
 NOTHING_TO_REVOKE: Final = tr("Select an active or pending consent to revoke.")
 SAVE_BUNDLE_AGAIN: Final = tr("Save &bundle again…")
+GRANT_AGAIN: Final = tr("Send &grant…")
+ONE_DAY: Final = tr("1 day")
+N_DAYS: Final = tr("{0} days")
+N_HOURS: Final = tr("{0} hours")
+NOTHING_TO_GRANT: Final = tr("Select a consent marked “not granted” to send its grant.")
+CONFIRM_GRANT_AGAIN: Final = tr(
+    "The bundle of this share was made but its consent never reached the chain. You will sign a "
+    "consent letting {provider} open {records} for {purpose} for {days} from now, recorded on the "
+    "{network} network."
+)
 NOTHING_TO_SAVE: Final = tr("Select a consent whose bundle you want to save again.")
 BUNDLE_SAVED_AGAIN: Final = tr(
     "The bundle was saved again to {0}; it is identical to the one this consent names."

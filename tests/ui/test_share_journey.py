@@ -32,7 +32,9 @@ from ui.views import provider as provider_module
 from ui.views import share as share_module
 from ui.widgets import confirm_dialog
 from wallet.addresses import eip681_uri
+from wallet.chain.errors import NodeUnavailable
 from wallet.chain.localnode import LocalNode
+from wallet.chain.service import ChainService
 from wallet.datadir import DataDir
 from wallet.events import EventBus
 from wallet.kdf import KdfParams
@@ -222,7 +224,12 @@ def test_patient_shares_and_revokes_through_the_windows(  # type: ignore[no-unty
     qtbot.waitUntil(lambda: consents.status_of(share_id) == "active", timeout=CHAIN_TIMEOUT_MS)
     assert consents.model.row_at(0).records == (blood.title,)
     assert consents.model.row_at(0).purpose == "treatment"
-    assert consents.model.row_at(0).provider_name == "Dr Ada Clinic"
+    # The registered name (looked up with the statuses; a failed lookup shows the address).
+    if consents.model.row_at(0).provider_name is None:
+        consents.refresh()
+    qtbot.waitUntil(
+        lambda: consents.model.row_at(0).provider_name == "Dr Ada Clinic", timeout=CHAIN_TIMEOUT_MS
+    )
 
     # -- the bundle, lost and saved again from the consents page: identical bytes ------------------
     original = bundle.read_bytes()
@@ -269,6 +276,36 @@ def test_patient_shares_and_revokes_through_the_windows(  # type: ignore[no-unty
     assert blood.title in created.details
     audit_raw = (service.data_dir.root / "audit.log").read_bytes()
     assert b"MARKER-UI" not in audit_raw and blood.title.encode() not in audit_raw
+
+    # -- a grant that fails after the bundle was written, then is sent from the Consents page ------
+    _show(window, share)
+    share.set_record_checked(blood.id)  # the blood record has a new key since the revoke
+    second = tmp_path / "out" / "ada-2.pwshare"
+    monkeypatch.setattr(share_module, "_ask_bundle_path", lambda _parent, _name: second)
+
+    async def node_gone(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise NodeUnavailable("The chain node is not answering; try again later.")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(ChainService, "grant", node_gone)
+        qtbot.mouseClick(share.share_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: "not answering" in share.error.text(), timeout=CHAIN_TIMEOUT_MS)
+    assert second.is_file()
+    _show(window, consents)
+    qtbot.waitUntil(
+        lambda: "not granted" in [r.status for r in consents.model.rows()], timeout=CHAIN_TIMEOUT_MS
+    )
+    pending_id = next(r.share_id for r in consents.model.rows() if r.status == "not granted")
+    asked.clear()
+    assert consents.select_share(pending_id)
+    qtbot.mouseClick(consents.grant_again_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: consents.status_of(pending_id) == "active", timeout=CHAIN_TIMEOUT_MS)
+    assert asked[0][0].startswith("The bundle of this share was made but its consent never")
+    assert "for 7 days from now" in asked[0][0]
+    assert consents.status.text().startswith("Consent confirmed on chain")
+    # The provider sees it live too; let the refreshes its events started finish on this loop.
+    qtbot.waitUntil(lambda: "active" in pview.statuses(), timeout=CHAIN_TIMEOUT_MS)
+    _wait_task(qtbot, qloop, asyncio.sleep(0.5))
 
     # -- close the chain connections on this loop --------------------------------------------------
     _wait_task(qtbot, qloop, window.bridge.close_chain())

@@ -63,6 +63,8 @@ class ConsentRow:
     status: str
     #: The registered, verified name; the address is shown when there is none.
     provider_name: str | None = None
+    #: How long the consent was asked for, in days (for sending a grant again).
+    days: float | None = None
 
     @property
     def provider_label(self) -> str:

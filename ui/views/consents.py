@@ -39,6 +39,15 @@ from ui.widgets.page import Page
 from wallet.errors import WalletError
 
 
+def _duration(days: float) -> str:
+    """'1 day', '7 days', or whole hours for a fraction of a day ('36 hours')."""
+    if days == 1:
+        return strings.ONE_DAY
+    if days == int(days):
+        return strings.N_DAYS.format(int(days))
+    return strings.N_HOURS.format(round(days * 24))
+
+
 class ConsentsView(Page):
     """The live table and a Revoke button."""
 
@@ -73,8 +82,11 @@ class ConsentsView(Page):
         self.revoke_button.clicked.connect(self._revoke)
         self.save_again_button = QPushButton(strings.SAVE_BUNDLE_AGAIN, self)
         self.save_again_button.clicked.connect(self._save_again)
+        self.grant_again_button = QPushButton(strings.GRANT_AGAIN, self)
+        self.grant_again_button.clicked.connect(self._grant_again)
         self.buttons.addWidget(self.refresh_button)
         self.buttons.addWidget(self.save_again_button)
+        self.buttons.addWidget(self.grant_again_button)
         self.buttons.addWidget(self.revoke_button)
 
         bridge.consentChanged.connect(lambda _event: self.refresh())
@@ -112,6 +124,7 @@ class ConsentsView(Page):
                 expires_at=status.expires_at,
                 status=status.status,
                 provider_name=status.provider_name,
+                days=status.entry.days,
             )
             for status in statuses
         ]
@@ -159,6 +172,38 @@ class ConsentsView(Page):
             if row.share_id == share_id:
                 return row.status
         return None
+
+    # -- a grant that never went through, sent again -----------------------------------------------
+
+    @asyncSlot()
+    async def _grant_again(self) -> None:
+        share_id = self.selected_share_id()
+        row = next((r for r in self.model.rows() if r.share_id == share_id), None)
+        if row is None or row.status != "not granted":
+            self.show_error(strings.NOTHING_TO_GRANT)
+            return
+        sentence = strings.CONFIRM_GRANT_AGAIN.format(
+            provider=row.provider_label,
+            records=strings.RECORD_COUNT.format(len(row.records), ", ".join(row.records)),
+            purpose=row.purpose,
+            days=_duration(row.days or 0),
+            network=self._bridge.network,
+        )
+        if not confirm_dialog.ask_to_sign(
+            self, strings.CONFIRM_SHARE_TITLE, sentence, strings.RECALL_NOTE, strings.SIGN_AND_SEND
+        ):
+            return
+        self.show_error("")
+        self.grant_again_button.setEnabled(False)
+        try:
+            created = await self._bridge.grant_again(row.share_id)
+        except WalletError as exc:
+            self.status.clear()
+            self.show_error(exc.user_message)
+            return
+        finally:
+            self.grant_again_button.setEnabled(True)
+        self.status.setText(strings.CONFIRMED_GRANT.format((created.tx_hash or "—")[:18] + "…"))
 
     # -- a lost bundle, written again --------------------------------------------------------------
 
