@@ -1,4 +1,4 @@
-"""CLI commands for sharing: ``share create|revoke|list``, ``provider open``, ``qr decode|mine``.
+"""CLI commands for sharing: ``share create|grant|bundle|revoke|list``, ``provider open``, ``qr …``.
 
 Owns turning share results into lines or JSON and the stderr notices a patient must see before a
 grant (who the provider is, whether and by whom it is accredited, and that opened copies cannot be
@@ -14,16 +14,20 @@ commands; ``provider open`` prints the paths it wrote (the provider's own folder
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from wallet.cli.context import CliContext
 from wallet.cli.network import chain_service, network_profile
 
 if TYPE_CHECKING:
     from wallet.chain.registries import ProviderInfo
-    from wallet.share.service import ShareStatus
+    from wallet.chain.service import ChainService
+    from wallet.share.service import ShareService, ShareStatus
+
+T = TypeVar("T")
 
 RECALL_WARNING = (
     "warning: once the provider has opened this share, the copies it decrypted cannot be "
@@ -130,13 +134,22 @@ async def cmd_share_create(ctx: CliContext) -> int:
     return 0
 
 
-async def cmd_share_grant(ctx: CliContext) -> int:
+async def _with_shares_and_chain(
+    ctx: CliContext, job: Callable[[ShareService, ChainService], Awaitable[T]]
+) -> T:
+    """Run ``job`` with this wallet's shares and a signing chain connection, closed after."""
     shares = ctx.unlocked_service().shares()
     chain = await chain_service(ctx, signing=True)
     try:
-        created = await shares.grant_again(chain, ctx.args.share_id)
+        return await job(shares, chain)
     finally:
         await chain.close()
+
+
+async def cmd_share_grant(ctx: CliContext) -> int:
+    created = await _with_shares_and_chain(
+        ctx, lambda shares, chain: shares.grant_again(chain, ctx.args.share_id)
+    )
     ctx.print(created.tx_hash or "-")
     ctx.warn(
         f"Share {created.share_id[:18]}… is granted until {_date(created.expires_at)}; its bundle "
@@ -156,12 +169,9 @@ def cmd_share_bundle(ctx: CliContext) -> int:
 
 
 async def cmd_share_revoke(ctx: CliContext) -> int:
-    shares = ctx.unlocked_service().shares()
-    chain = await chain_service(ctx, signing=True)
-    try:
-        revoked = await shares.revoke(chain, ctx.args.share_id)
-    finally:
-        await chain.close()
+    revoked = await _with_shares_and_chain(
+        ctx, lambda shares, chain: shares.revoke(chain, ctx.args.share_id)
+    )
     ctx.print(revoked.tx_hash or "-")
     ctx.warn(
         f"Share {revoked.share_id[:18]}… revoked; {len(revoked.rotated)} record(s) now have new "
