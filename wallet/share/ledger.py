@@ -21,7 +21,6 @@ written by a newer program (unknown version) is refused, never rewritten.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import dataclasses
 import fcntl
@@ -32,11 +31,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-
 from wallet.errors import CorruptData, UnsupportedFormat, WalletValueError
 from wallet.fileio import FILE_MODE, ensure_private_dir, write_atomic
+from wallet.share.envelope import EnvelopeErrors, SealedEnvelope
 from wallet.share.errors import ShareNotFound
 
 __all__ = ["LEDGER_PURPOSE", "LedgerEntry", "ShareLedger", "ShareState", "SharedRecord"]
@@ -46,8 +43,6 @@ LEDGER_FORMAT = "patient-wallet-share-ledger"
 LEDGER_VERSION = 1
 LEDGER_FILE = "ledger.json"
 LOCK_FILE = "ledger.lock"
-_NONCE = 12
-_AD = b"%s\x00%d" % (LEDGER_FORMAT.encode("ascii"), LEDGER_VERSION)
 MAX_LEDGER_BYTES = 64 * 1024 * 1024
 
 ShareState = Literal["created", "granted", "revoking", "revoked"]
@@ -113,7 +108,7 @@ class ShareLedger:
             raise WalletValueError("The share ledger key must be 32 bytes.")
         self.directory = Path(directory)
         self.path = self.directory / LEDGER_FILE
-        self._aead = ChaCha20Poly1305(key)
+        self._envelope = SealedEnvelope(LEDGER_FORMAT, LEDGER_VERSION, key)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -137,23 +132,18 @@ class ShareLedger:
             raise CorruptData(f"The share ledger cannot be read ({exc.strerror}).") from None
         if len(data) > MAX_LEDGER_BYTES:
             raise CorruptData("The share ledger is too large to be genuine.")
-        try:
-            outer = json.loads(data)
-            if not isinstance(outer, dict) or outer.get("format") != LEDGER_FORMAT:
-                raise ValueError("format")
-        except ValueError:
-            raise CorruptData(f"{self.path} is not a share ledger.") from None
-        if outer.get("version") != LEDGER_VERSION:
-            raise UnsupportedFormat(
-                "The share ledger was written by a newer Patient Wallet; update the program."
-            )
-        try:
-            sealed = base64.b64decode(outer["sealed"], validate=True)
-            plain = self._aead.decrypt(sealed[:_NONCE], sealed[_NONCE:], _AD)
-        except (KeyError, TypeError, ValueError, InvalidTag):
-            raise CorruptData(
-                "The share ledger cannot be opened with this wallet's keys; it is damaged."
-            ) from None
+        plain = self._envelope.open(
+            data,
+            EnvelopeErrors(
+                foreign=CorruptData(f"{self.path} is not a share ledger."),
+                newer=UnsupportedFormat(
+                    "The share ledger was written by a newer Patient Wallet; update the program."
+                ),
+                damaged=CorruptData(
+                    "The share ledger cannot be opened with this wallet's keys; it is damaged."
+                ),
+            ),
+        )
         try:
             inner = json.loads(plain)
             return [LedgerEntry.from_json(raw) for raw in inner["shares"]]
@@ -176,14 +166,7 @@ class ShareLedger:
         plain = json.dumps(
             {"shares": [e.as_json() for e in entries]}, sort_keys=True, separators=(",", ":")
         ).encode("utf-8")
-        nonce = os.urandom(_NONCE)
-        sealed = nonce + self._aead.encrypt(nonce, plain, _AD)
-        outer = {
-            "format": LEDGER_FORMAT,
-            "version": LEDGER_VERSION,
-            "sealed": base64.b64encode(sealed).decode("ascii"),
-        }
-        write_atomic(self.path, json.dumps(outer, sort_keys=True).encode("ascii") + b"\n")
+        write_atomic(self.path, self._envelope.seal(plain))
 
     def add(self, entry: LedgerEntry) -> None:
         """Record a new share (durably, before its grant is sent)."""

@@ -30,16 +30,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-
 from wallet.errors import CorruptData, UnsupportedFormat, WalletValueError
 from wallet.fileio import ensure_private_dir, write_atomic
+from wallet.share.envelope import EnvelopeErrors, SealedEnvelope
 
 __all__ = ["PARTS_PURPOSE", "PARTS_VERSION", "BundleParts", "PartsStore"]
 
@@ -48,7 +45,6 @@ PARTS_PURPOSE = "share-bundle-parts"
 PARTS_SUFFIX = ".parts"
 #: A parts file is a few hundred bytes per record; this bounds what is read before unsealing.
 MAX_PARTS_BYTES = 64 * 1024 * 1024
-_NONCE = 12
 _SHARE_ID = re.compile(r"[0-9a-f]{64}")
 
 #: The version of the text form below; bump it with any change to its fields.
@@ -118,7 +114,7 @@ class PartsStore:
         if not isinstance(key, bytes) or len(key) != 32:
             raise WalletValueError("The bundle parts key must be 32 bytes.")
         self.directory = Path(directory)
-        self._aead = ChaCha20Poly1305(key)
+        self._envelope = SealedEnvelope(_FORMAT, PARTS_VERSION, key)
 
     def path(self, share_id: str) -> Path:
         """Where the parts of ``share_id`` (64 lower-case hex digits) are kept."""
@@ -127,24 +123,12 @@ class PartsStore:
             raise WalletValueError("A share id is 64 hexadecimal digits.")
         return self.directory / f"{wanted}{PARTS_SUFFIX}"
 
-    @staticmethod
-    def _ad(share_id: str) -> bytes:
-        return b"%s\x00%d\x00%s" % (_FORMAT.encode("ascii"), PARTS_VERSION, share_id.encode())
-
     def save(self, share_id: str, parts: BundleParts) -> None:
         """Write the parts of ``share_id`` durably (temp file, fsync, rename; 0600)."""
         path = self.path(share_id)
-        nonce = os.urandom(_NONCE)
-        sealed = nonce + self._aead.encrypt(
-            nonce, parts.encode().encode("ascii"), self._ad(path.stem)
-        )
-        envelope = {
-            "format": _FORMAT,
-            "version": PARTS_VERSION,
-            "sealed": base64.b64encode(sealed).decode("ascii"),
-        }
+        data = self._envelope.seal(parts.encode().encode("ascii"), path.stem.encode("ascii"))
         ensure_private_dir(self.directory)
-        write_atomic(path, json.dumps(envelope, sort_keys=True).encode("ascii") + b"\n")
+        write_atomic(path, data)
 
     def load(self, share_id: str) -> BundleParts | None:
         """The parts of ``share_id``, or None if this wallet kept none (or they were removed)."""
@@ -161,22 +145,17 @@ class PartsStore:
         )
         if len(data) > MAX_PARTS_BYTES:
             raise damaged
+        newer = UnsupportedFormat(
+            f"{path} was written by a newer Patient Wallet; update the program."
+        )
+        plain = self._envelope.open(
+            data, EnvelopeErrors(foreign=damaged, newer=newer, damaged=damaged), path.stem.encode()
+        )
         try:
-            envelope = json.loads(data)
-            if not isinstance(envelope, dict) or envelope.get("format") != _FORMAT:
-                raise ValueError("format")
-        except ValueError:
+            text = plain.decode("ascii")
+        except UnicodeDecodeError:
             raise damaged from None
-        if envelope.get("version") != PARTS_VERSION:
-            raise UnsupportedFormat(
-                f"{path} was written by a newer Patient Wallet; update the program."
-            )
-        try:
-            sealed = base64.b64decode(envelope["sealed"], validate=True)
-            plain = self._aead.decrypt(sealed[:_NONCE], sealed[_NONCE:], self._ad(path.stem))
-            return BundleParts.decode(plain.decode("ascii"))
-        except (KeyError, TypeError, ValueError, InvalidTag):
-            raise damaged from None
+        return BundleParts.decode(text)
 
     def remove(self, share_id: str) -> None:
         """Forget the parts of ``share_id`` (once its bundle can no longer be of use)."""
