@@ -598,19 +598,13 @@ class Bridge(QObject):
         Refuses, with the core's sentence, text that is not a grantee address for this chain and
         an address that is not a registered provider.
         """
-        from wallet.share.errors import ProviderNotRegistered
+        from wallet.share.service import registered_provider
         from wallet.share.target import resolve_target
 
         chain = await self.chain()
         client = await chain.client()
         parsed = await self.run_blocking(resolve_target, text, client.chain_id)
-        info = await chain.show_provider(parsed.address)
-        if not info.registered:
-            raise ProviderNotRegistered(
-                f"{parsed.address} is not a registered provider, so it has no encryption key to "
-                "share with; ask the provider to register first."
-            )
-        return info
+        return await registered_provider(chain, parsed.address)
 
     async def my_provider_info(self) -> ProviderInfo:
         """What the registry says about this wallet's own address (provider role)."""

@@ -35,7 +35,7 @@ from wallet.share.descriptor import BundleDescriptor
 from wallet.share.errors import BundleNotForMe, ConsentNotActive, ProviderNotRegistered
 from wallet.share.ledger import LEDGER_PURPOSE, LedgerEntry, SharedRecord, ShareLedger
 from wallet.share.opener import OpenedRecord, extract_records, verify_bundle
-from wallet.share.parts import PARTS_PURPOSE, PartsStore
+from wallet.share.parts import PARTS_PURPOSE, BundleParts, PartsStore
 from wallet.share.reader import read_bundle
 from wallet.share.target import resolve_target
 from wallet.share.writer import BuiltBundle, ShareParties, rebuild_bundle, write_bundle
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from wallet.chain.registries import ProviderInfo
     from wallet.chain.service import ChainService
 
-__all__ = ["CreatedShare", "RevokedShare", "ShareService", "ShareStatus"]
+__all__ = ["CreatedShare", "RevokedShare", "ShareService", "ShareStatus", "registered_provider"]
 
 MAX_SHARE_DAYS = 3650
 _DAY = 86_400
@@ -87,6 +87,17 @@ def check_duration(purpose: Purpose, days: float) -> None:
         raise WalletValueError("Emergency-treatment consent may last at most 72 hours (3 days).")
 
 
+async def registered_provider(chain: ChainService, address: str) -> ProviderInfo:
+    """What the registry says of ``address``; refuses an address that is not a provider."""
+    info = await chain.show_provider(address)
+    if not info.registered:
+        raise ProviderNotRegistered(
+            f"{address} is not a registered provider, so it has no encryption key to share "
+            "with; ask the provider to register first."
+        )
+    return info
+
+
 class ShareService:
     """Sharing for one unlocked wallet: its vault, its session and its ``shares`` directory."""
 
@@ -115,14 +126,7 @@ class ShareService:
     async def find_provider(self, chain: ChainService, target: str) -> ProviderInfo:
         """The registered provider named by ``target`` (address text or QR image file)."""
         client = await chain.client()
-        parsed = resolve_target(target, client.chain_id)
-        info = await chain.show_provider(parsed.address)
-        if not info.registered:
-            raise ProviderNotRegistered(
-                f"{parsed.address} is not a registered provider, so it has no encryption key to "
-                "share with; ask the provider to register first."
-            )
-        return info
+        return await registered_provider(chain, resolve_target(target, client.chain_id).address)
 
     async def create(
         self,
@@ -189,15 +193,23 @@ class ShareService:
                 f"Share 0x{entry.share_id[:16]}… is {entry.state}; only a share whose grant was "
                 "never sent can be granted again."
             )
-        for shared in entry.records:
-            if self._vault.get(shared.record_id).version != shared.version:
+        records = tuple(self._vault.get(r.record_id) for r in entry.records)
+        for shared, meta in zip(entry.records, records, strict=True):
+            if meta.version != shared.version:
                 raise WalletValueError(
                     f"Record {shared.record_id} got a new key since this share was made, so its "
                     "bundle no longer opens; revoke the share and share the records anew."
                 )
         patient = self._session.address(0)
         share = bytes.fromhex(entry.share_id)
-        bundle = self._bundle_of(entry)
+        parts = self._parts_of(entry)
+        bundle = BuiltBundle(
+            Path(entry.bundle_path),
+            share,
+            BundleDescriptor.parse(parts.descriptor),
+            records,
+            parts,
+        )
         existing = await chain.get_grant(patient, entry.provider, share)
         if existing.expires_at != 0:
             ledger.update(entry.share_id, state="granted", expires_at=existing.expires_at)
@@ -213,19 +225,15 @@ class ShareService:
         )
         return CreatedShare(bundle, "0x" + entry.share_id, submitted.tx_hash, grant.expires_at)
 
-    def _bundle_of(self, entry: LedgerEntry) -> BuiltBundle:
-        """The share's bundle as built (from its parts; the file itself is not read)."""
+    def _parts_of(self, entry: LedgerEntry) -> BundleParts:
+        """The parts this wallet kept of the share's bundle; a sentence if it kept none."""
         parts = self.parts.load(entry.share_id)
         if parts is None:
             raise WalletValueError(
                 "This wallet kept no copy of that share's bundle parts (it was made by an older "
                 "Patient Wallet); revoke it and share the records anew."
             )
-        descriptor = BundleDescriptor.parse(parts.descriptor)
-        records = tuple(self._vault.get(r.record_id) for r in entry.records)
-        return BuiltBundle(
-            Path(entry.bundle_path), bytes.fromhex(entry.share_id), descriptor, records, parts
-        )
+        return parts
 
     def rebuild(self, share_id: str, out: Path) -> BuiltBundle:
         """Write the bundle of a share again, identical (same share id), to the new file ``out``.
@@ -240,14 +248,11 @@ class ShareService:
                 f"Share 0x{entry.share_id[:16]}… was revoked, so its bundle would open for no one "
                 "and is not made again; share the records anew if needed."
             )
-        parts = self.parts.load(entry.share_id)
-        if parts is None:
-            raise WalletValueError(
-                "This wallet kept no copy of that share's bundle parts (it was made by an older "
-                "Patient Wallet); revoke it and share the records anew if the bundle is lost."
-            )
         built = rebuild_bundle(
-            self._vault, parts, [(r.record_id, r.version) for r in entry.records], out
+            self._vault,
+            self._parts_of(entry),
+            [(r.record_id, r.version) for r in entry.records],
+            out,
         )
         if built.share_id.hex() != entry.share_id:
             Path(out).unlink(missing_ok=True)
