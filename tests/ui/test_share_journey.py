@@ -202,7 +202,6 @@ def test_patient_shares_and_revokes_through_the_windows(  # type: ignore[no-unty
         lambda: share.status.text().startswith("Consent confirmed on chain"),
         timeout=CHAIN_TIMEOUT_MS,
     )
-    meter.stop()
     assert not share.error.isVisible(), share.error.text()
     sentence, note = asked[0]
     assert sentence.startswith(
@@ -212,9 +211,6 @@ def test_patient_shares_and_revokes_through_the_windows(  # type: ignore[no-unty
     assert sentence.endswith("recorded on the local network.")
     assert "cannot be recalled" in note
     assert bundle.is_file()
-    print(f"longest GUI-thread gap during the grant: {meter.longest * 1000:.1f} ms")
-    assert meter.ticks > 10
-    assert meter.longest < MAX_STALL_S, f"GUI thread stalled {meter.longest * 1000:.0f} ms"
 
     # -- consents: active, from the chain ----------------------------------------------------------
     consents = window.consents
@@ -222,6 +218,12 @@ def test_patient_shares_and_revokes_through_the_windows(  # type: ignore[no-unty
     qtbot.waitUntil(lambda: consents.model.rowCount() == 1, timeout=CHAIN_TIMEOUT_MS)
     share_id = consents.model.row_at(0).share_id
     qtbot.waitUntil(lambda: consents.status_of(share_id) == "active", timeout=CHAIN_TIMEOUT_MS)
+    # The meter ran from the click to the consent shown active: the grant (a bundle written like
+    # a copy is quick, so the grant alone can be under 100 ms) and the chain-driven refresh.
+    meter.stop()
+    print(f"longest GUI-thread gap during the grant: {meter.longest * 1000:.1f} ms")
+    assert meter.ticks > 10
+    assert meter.longest < MAX_STALL_S, f"GUI thread stalled {meter.longest * 1000:.0f} ms"
     assert consents.model.row_at(0).records == (blood.title,)
     assert consents.model.row_at(0).purpose == "treatment"
     # The registered name (looked up with the statuses; a failed lookup shows the address).
