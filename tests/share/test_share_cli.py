@@ -100,6 +100,26 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
             subprocess.run(["kill", str(json.loads(node.read_text())["pid"])], check=False)
 
 
+def _share_two_records(s: Scenario, target: str, bundle: Path, name: str) -> str:
+    """`share create` of the first two records for 7 days of TREAT; returns the share id."""
+    created = s.patient(
+        "share",
+        "create",
+        target,
+        "--records",
+        f"{s.ids[0]},{s.ids[1]}",
+        "--purpose",
+        "TREAT",
+        "--days",
+        "7",
+        "--out",
+        str(bundle),
+    )
+    s.results[name] = created
+    assert created.returncode == 0, created.stderr
+    return created.stdout.split()[0]
+
+
 @pytest.fixture(scope="module")
 def shared(scenario: Scenario) -> Scenario:
     """Share A,B with provider 1 (by QR), open, revoke, re-open; share again with provider 2."""
@@ -108,22 +128,7 @@ def shared(scenario: Scenario) -> Scenario:
     s.provider("qr", "mine", "--out", str(qr), check=True)
     s.bundle1 = root / "bundles" / "one.pwshare"
     s.bundle1.parent.mkdir()
-    created = s.patient(
-        "share",
-        "create",
-        str(qr),
-        "--records",
-        f"{s.ids[0]},{s.ids[1]}",
-        "--purpose",
-        "TREAT",
-        "--days",
-        "7",
-        "--out",
-        str(s.bundle1),
-    )
-    s.results["create1"] = created
-    assert created.returncode == 0, created.stderr
-    s.share1 = created.stdout.split()[0]
+    s.share1 = _share_two_records(s, str(qr), s.bundle1, "create1")
     s.results["open1"] = s.provider(
         "provider", "open", str(s.bundle1), "--out", str(root / "opened" / "one")
     )
@@ -136,22 +141,7 @@ def shared(scenario: Scenario) -> Scenario:
     s.provider2 = _cli(root, "provider2", {**s.patient.env})
     s.provider2("provider", "register", "--name", "Northside Lab", "--kind", "lab", check=True)
     s.bundle2 = root / "bundles" / "two.pwshare"
-    created2 = s.patient(
-        "share",
-        "create",
-        _address(s.provider2),
-        "--records",
-        f"{s.ids[0]},{s.ids[1]}",
-        "--purpose",
-        "TREAT",
-        "--days",
-        "7",
-        "--out",
-        str(s.bundle2),
-    )
-    s.results["create2"] = created2
-    assert created2.returncode == 0, created2.stderr
-    s.share2 = created2.stdout.split()[0]
+    s.share2 = _share_two_records(s, _address(s.provider2), s.bundle2, "create2")
     s.results["open2"] = s.provider2(
         "provider", "open", str(s.bundle2), "--out", str(root / "opened" / "two")
     )
