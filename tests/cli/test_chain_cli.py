@@ -251,3 +251,20 @@ def test_bad_input_and_faults_are_sentences(chain_cli, chain_home: Path) -> None
     assert_one_sentence_error(patient("--network", "liar", *args, "--purpose", "TREAT"), "chain")
     rows = json.loads(patient("consent", "list", "--json", check=True).stdout)
     assert [r for r in rows if r["share_id"] == SHARE] == []  # nothing above was granted
+
+
+def test_unknown_share_id_is_refused_before_any_chain_is_reached(
+    restored: Cli, tmp_path: Path
+) -> None:
+    """`share grant|revoke|bundle` with an id the ledger lacks: one sentence, no node started."""
+    chain_home = tmp_path / "untouched-chain-home"
+    restored.env["PATIENT_WALLET_CHAIN_HOME"] = str(chain_home)
+    unknown = "0x" + "ab" * 32
+    for args in (
+        ("share", "grant", unknown),
+        ("share", "revoke", unknown),
+        ("share", "bundle", unknown, "--out", str(tmp_path / "b.pwshare")),
+    ):
+        assert_one_sentence_error(restored(*args), "No share with id 0xabababababababab")
+    assert not chain_home.exists()
+    assert not (tmp_path / "b.pwshare").exists()

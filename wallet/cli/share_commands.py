@@ -137,8 +137,13 @@ async def cmd_share_create(ctx: CliContext) -> int:
 async def _with_shares_and_chain(
     ctx: CliContext, job: Callable[[ShareService, ChainService], Awaitable[T]]
 ) -> T:
-    """Run ``job`` with this wallet's shares and a signing chain connection, closed after."""
+    """Run ``job`` on the share ``ctx.args.share_id`` with a signing chain connection.
+
+    An id the ledger does not know is refused first, before any chain is reached (or the
+    local one started). The connection is closed after.
+    """
     shares = ctx.unlocked_service().shares()
+    shares.ledger.get(ctx.args.share_id)
     chain = await chain_service(ctx, signing=True)
     try:
         return await job(shares, chain)
